@@ -1,0 +1,79 @@
+# 养老服务综合监管平台 — the two commands are `make run` and `make test`.
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PYTHON := $(BIN)/python
+STAMP := $(VENV)/.installed
+SYS_STAMP := .sysdeps-ok
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: install sysdeps run test lint fmt pytest bench migrate demo clean worker beat
+
+install: $(STAMP) sysdeps
+
+$(STAMP): pyproject.toml
+	@test -d $(VENV) || $(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[dev]"
+	$(BIN)/pip check
+	@touch $(STAMP)
+
+# System packages: a CJK font and HarfBuzz subsetting for PDF documents (WeasyPrint),
+# Debian's chromium for browser tests, poppler-utils to inspect PDFs in tests.
+SYS_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 chromium poppler-utils
+sysdeps:
+	@missing=""; for p in $(SYS_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo ">> System packages missing:$$missing"; \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo ">> Installing them with apt-get (needs the Debian mirror)…"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing >/dev/null || \
+	      (apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing >/dev/null); \
+	  else \
+	    echo ">> Please install them: sudo apt-get install$$missing"; \
+	    echo ">> Without them PDFs lack Chinese glyphs and browser tests are skipped."; \
+	  fi; \
+	fi
+
+migrate: install
+	$(PYTHON) manage.py migrate --noinput
+
+demo: migrate
+	$(PYTHON) manage.py seed_demo
+
+run: demo
+	@echo ">> Serving http://$(HOST):$(PORT)/  (SQLite, Celery in-process unless DATABASE_URL/REDIS_URL are set)"
+	$(PYTHON) manage.py runserver $(HOST):$(PORT)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy supervision institutions inspections credit funds
+
+fmt: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# The suite runs on two processes; the real-worker tests (marked redis: they start Celery
+# workers and kill them) run afterwards on their own so that timing is not shared.
+pytest: install
+	$(PYTHON) manage.py makemigrations --check --dry-run
+	$(BIN)/pytest -n auto --maxprocesses 4 -m "not redis" $(PYTEST_ARGS)
+	$(BIN)/pytest -m redis $(PYTEST_ARGS)
+
+test: lint pytest
+
+bench: install
+	$(PYTHON) -m bench
+
+worker: install
+	$(BIN)/celery -A supervision worker --loglevel=INFO --pool=solo
+
+beat: install
+	$(BIN)/celery -A supervision beat --loglevel=INFO
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .mypy_cache .ruff_cache
