@@ -1,0 +1,81 @@
+"""One FilterSet per list, shared by the HTML list and the API."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import QuerySet
+
+from supervision.core.models import LEVEL_PREFIX, Department, Region
+
+from .models import Deadline, DeadlineState, Rule
+
+SM = {"class": "form-select form-select-sm"}
+IN = {"class": "form-control form-control-sm"}
+
+
+class DeadlineFilter(django_filters.FilterSet):
+    """Deadlines by state, rule, department, region subtree (division code), due range, provisional."""
+
+    state = django_filters.ChoiceFilter(
+        choices=DeadlineState.choices, label="状态", empty_label="全部状态", widget=forms.Select(attrs=SM)
+    )
+    live = django_filters.BooleanFilter(method="filter_live", label="未完成", widget=forms.HiddenInput)
+    rule = django_filters.ModelChoiceFilter(
+        queryset=Rule.objects.all(),
+        field_name="rule",
+        to_field_name="code",
+        label="规则",
+        empty_label="全部规则",
+        widget=forms.Select(attrs=SM),
+    )
+    department = django_filters.ModelChoiceFilter(
+        queryset=Department.objects.all(),
+        to_field_name="code",
+        label="责任部门",
+        empty_label="全部部门",
+        widget=forms.Select(attrs=SM),
+    )
+    region = django_filters.CharFilter(
+        method="filter_region", label="区划代码（含下级）", widget=forms.TextInput(attrs=IN)
+    )
+    due_after = django_filters.DateFilter(
+        field_name="due",
+        lookup_expr="gte",
+        label="到期日自",
+        widget=forms.DateInput(attrs={**IN, "type": "date"}),
+    )
+    due_before = django_filters.DateFilter(
+        field_name="due",
+        lookup_expr="lte",
+        label="到期日至",
+        widget=forms.DateInput(attrs={**IN, "type": "date"}),
+    )
+    provisional = django_filters.BooleanFilter(
+        label="暂定",
+        widget=forms.Select(attrs=SM, choices=[("", "暂定与否"), ("true", "暂定"), ("false", "已确定")]),
+    )
+
+    class Meta:
+        model = Deadline
+        fields = ["state", "rule", "department", "region", "due_after", "due_before", "provisional"]
+
+    def filter_live(self, qs: QuerySet, name: str, value: bool | None) -> QuerySet:
+        if value is None:
+            return qs
+        live = ["open", "overdue"]
+        return qs.filter(state__in=live) if value else qs.exclude(state__in=live)
+
+    def filter_region(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        value = (value or "").strip()
+        if not value:
+            return qs
+        region = Region.objects.filter(code=value.ljust(12, "0")).first()
+        prefix = region.code[: LEVEL_PREFIX[region.level]] if region else value.rstrip("0") or value
+        return qs.filter(region__code__startswith=prefix)
+
+
+class RuleFilter(django_filters.FilterSet):
+    class Meta:
+        model = Rule
+        fields = ["unit", "active"]

@@ -1,0 +1,80 @@
+"""URL map. Each app contributes ``urls.py`` (staff pages), ``api.register(router)`` and,
+where the documents ask for publicity, ``public_urls.py`` under /public/."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import DefaultRouter
+
+from credit import api as credit_api
+from inspections import api as inspections_api
+from inspections.complaints import api as complaints_api
+from inspections.rectification import api as rectification_api
+from institutions import api as institutions_api
+from institutions.reconciliation import api as reconciliation_api
+from supervision.core import api as core_api
+from supervision.core import views as core_views
+from supervision.core.health import healthz
+from supervision.deadlines import api as deadlines_api
+from supervision.referrals import api as referrals_api
+from supervision.workcal import api as workcal_api
+
+router = DefaultRouter()
+for module in (
+    core_api,
+    workcal_api,
+    deadlines_api,
+    referrals_api,
+    institutions_api,
+    reconciliation_api,
+    credit_api,
+    inspections_api,
+    complaints_api,
+    rectification_api,
+):
+    module.register(router)
+
+api_v1 = [
+    path("auth/token/", obtain_auth_token, name="api-token"),
+    *workcal_api.urlpatterns,
+    path("", include(router.urls)),
+]
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="workbench", permanent=False)),
+    path("workbench/", core_views.workbench, name="workbench"),
+    path("regions/", core_views.region_list, name="regions"),
+    path("regions/<str:code>/", core_views.region_detail, name="region"),
+    path("healthz/", healthz, name="healthz"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("deadlines/", include("supervision.deadlines.urls")),
+    path("documents/", include("supervision.documents.urls")),
+    path("referrals/", include("supervision.referrals.urls")),
+    path("institutions/reconciliation/", include("institutions.reconciliation.urls")),
+    path("institutions/", include("institutions.urls")),
+    path("credit/", include("credit.urls")),
+    path("inspections/complaints/", include("inspections.complaints.urls")),
+    path("inspections/rectification/", include("inspections.rectification.urls")),
+    path("inspections/", include("inspections.urls")),
+    path("public/complaints/", include("inspections.complaints.public_urls")),
+    path("public/rectification/", include("inspections.rectification.public_urls")),
+    path("public/", include("supervision.publicity.urls")),
+    path("public/", include("institutions.public_urls")),
+    path("public/inspections/", include("inspections.public_urls")),
+    path("public/credit/", include("credit.public_urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
