@@ -1,0 +1,67 @@
+"""One FilterSet per list, shared by the HTML lists and the API."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from institutions.filters import region_subtree
+
+from .models import (
+    Classification,
+    ReconciliationRow,
+    ReconciliationRun,
+    ReviewState,
+    RunStatus,
+    VerifyResult,
+    WorkAction,
+    WorkItem,
+)
+
+
+class RunFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=RunStatus.choices, label=_("状态"))
+
+    class Meta:
+        model = ReconciliationRun
+        fields = ["status", "source"]
+
+
+class RowFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("名称或信用代码"))
+    classification = django_filters.ChoiceFilter(choices=Classification.choices, label=_("分类"))
+    review = django_filters.ChoiceFilter(choices=ReviewState.choices[1:], label=_("复核"))
+
+    class Meta:
+        model = ReconciliationRow
+        fields = ["q", "classification", "review"]
+
+    def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        return qs.filter(Q(name__icontains=value) | Q(credit_code__icontains=value.upper())) if value else qs
+
+
+class WorkItemFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("名称或信用代码"))
+    region = django_filters.CharFilter(method="in_region", label=_("区划代码（含下级）"))
+    action = django_filters.ChoiceFilter(choices=WorkAction.choices, label=_("待办事项"))
+    result = django_filters.ChoiceFilter(choices=VerifyResult.choices, label=_("核实结果"))
+    done = django_filters.BooleanFilter(method="is_done", label=_("已核实"))
+    run = django_filters.NumberFilter(field_name="run_id", label=_("比对批次"))
+
+    class Meta:
+        model = WorkItem
+        fields = ["q", "region", "action", "result", "done", "run"]
+
+    def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        return qs.filter(Q(name__icontains=value) | Q(credit_code__icontains=value.upper())) if value else qs
+
+    def in_region(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        return region_subtree(qs, "region", value.strip()) if value.strip() else qs
+
+    def is_done(self, qs: QuerySet, name: str, value: bool | None) -> QuerySet:
+        if value is None:
+            return qs
+        return qs.exclude(result="") if value else qs.filter(result="")

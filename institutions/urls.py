@@ -1,0 +1,27 @@
+from django.urls import path
+
+from . import views
+
+app_name = "institutions"
+urlpatterns = [
+    path("", views.InstitutionListView.as_view(), name="list"),
+    path("restrictions/", views.RestrictionListView.as_view(), name="restrictions"),
+    path("new/", views.InstitutionCreateView.as_view(), name="create"),
+    path("<int:pk>/", views.InstitutionDetailView.as_view(), name="detail"),
+    path("<int:pk>/edit/", views.InstitutionEditView.as_view(), name="edit"),
+    path("<int:pk>/filing/", views.FilingCreateView.as_view(), name="filing"),
+    path("<int:pk>/filing/change/", views.ChangeFilingView.as_view(), name="filing_change"),
+    path("<int:pk>/onsite-check/", views.OnsiteCheckCreateView.as_view(), name="onsite_check"),
+    path("<int:pk>/discover-unfiled/", views.DiscoverUnfiledView.as_view(), name="discover_unfiled"),
+    path("<int:pk>/register/", views.RegisterView.as_view(), name="register"),
+    path("<int:pk>/appointment/", views.AppointmentView.as_view(), name="appointment"),
+    path("<int:pk>/staff/new/", views.StaffCreateView.as_view(), name="staff_create"),
+    path("<int:pk>/rating/", views.GradeRatingView.as_view(), name="rating"),
+    path("<int:pk>/drill/", views.DrillCreateView.as_view(), name="drill"),
+    path("<int:pk>/plan/", views.EmergencyPlanCreateView.as_view(), name="plan"),
+    path("<int:pk>/incident/", views.IncidentReportView.as_view(), name="incident"),
+    path("<int:pk>/training/", views.TrainingRecordView.as_view(), name="training"),
+    path("<int:pk>/suspend/", views.SuspendView.as_view(), name="suspend"),
+    path("<int:pk>/terminate/", views.TerminateView.as_view(), name="terminate"),
+    path("<int:pk>/status/<slug:action>/", views.StatusActionView.as_view(), name="status_action"),
+]
