@@ -1,0 +1,91 @@
+"""Restrictions decided here, recorded in the registry through institutions services."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from institutions.models import (
+    Appointment,
+    InstitutionRestriction,
+    InstitutionRestrictionKind,
+    Person,
+    PersonRestriction,
+    PersonRestrictionKind,
+    Post,
+)
+
+from ..models import (
+    ListingProposal,
+    ListType,
+)
+
+# --- restrictions in the registry ------------------------------------------------------------
+
+
+def _source(p: ListingProposal) -> str:
+    return f"{ListType(p.list_type).label}决定 {p.decision_number}"
+
+
+def _person_restrict(person: Person, *, actor: Any, kind: str, p: ListingProposal, note: str) -> None:
+    """Record a person restriction through the registry's service (the registry refuses
+    appointments of restricted persons itself)."""
+    from institutions import services as reg
+
+    assert p.term_starts is not None
+    reg.person_restrict(
+        person=person,
+        actor=actor,
+        kind=kind,
+        source=_source(p),
+        starts_on=p.term_starts,
+        ends_on=p.term_ends,
+        permanent=p.permanent,
+        note=note,
+    )
+
+
+def _record_restrictions(p: ListingProposal, actor: Any) -> None:
+    from institutions import services as reg
+
+    assert p.term_starts is not None
+    if p.list_type == ListType.INDUSTRY_BAN:
+        assert p.person is not None
+        _person_restrict(
+            p.person, actor=actor, kind=PersonRestrictionKind.INDUSTRY_BAN, p=p, note=p.get_ground_display()
+        )
+        return
+    if p.list_type == ListType.WATCH:
+        return  # lighter consequences: key supervision (risk) and flags only
+    reg.institution_restrict(
+        p.institution,
+        actor=actor,
+        kind=InstitutionRestrictionKind.JOINT_PUNISHMENT,
+        source=_source(p),
+        starts_on=p.term_starts,
+        ends_on=p.term_ends,
+        permanent=False,
+        note=p.get_ground_display(),
+    )
+    holders = Appointment.objects.filter(
+        institution=p.institution, ended_on__isnull=True, post__in=[Post.LEGAL_REPRESENTATIVE, Post.PRINCIPAL]
+    ).select_related("person")
+    for person in {a.person for a in holders}:
+        _person_restrict(
+            person,
+            actor=actor,
+            kind=PersonRestrictionKind.JOINT_PUNISHMENT,
+            p=p,
+            note=f"{p.institution.name}列入失信联合惩戒对象名单期间，不得担任其他养老服务机构的法定代表人或主要负责人",
+        )
+
+
+def _lift_restrictions(p: ListingProposal, actor: Any, on: dt.date, reason: str) -> None:
+    from institutions import services as reg
+
+    source = _source(p)
+    for r in [
+        *InstitutionRestriction.objects.filter(source=source, lifted_on__isnull=True),
+        *PersonRestriction.objects.filter(source=source, lifted_on__isnull=True),
+    ]:
+        reg.restriction_lift(r, actor=actor, lifted_on=on, reason=reason)
