@@ -1,0 +1,162 @@
+"""Complaints API (/api/v1/complaints/): scoped reads and one action per handling step, each
+calling its service. The complainant is masked for staff outside the handling department."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError as DRFValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.routers import BaseRouter
+
+from supervision.core.api_base import ScopedReadOnlyViewSet
+from supervision.core.models import Department, Region
+from supervision.publicity.masking import mask_name, mask_phone
+
+from . import services
+from .filters import ComplaintFilter
+from .models import Complaint
+
+
+class ComplaintSerializer(serializers.ModelSerializer):
+    complainant_name = serializers.SerializerMethodField()
+    complainant_phone = serializers.SerializerMethodField()
+    institution_credit_code = serializers.CharField(
+        source="institution.credit_code", default=None, read_only=True
+    )
+    handling_department_code = serializers.CharField(
+        source="handling_department.code", default=None, read_only=True
+    )
+    handling_region_code = serializers.CharField(source="handling_region.code", default=None, read_only=True)
+    region_code = serializers.CharField(source="region.code", read_only=True)
+    merged_into_code = serializers.CharField(source="merged_into.tracking_code", default=None, read_only=True)
+
+    class Meta:
+        model = Complaint
+        fields = [
+            "id",
+            "tracking_code",
+            "channel",
+            "hotline_number",
+            "institution",
+            "institution_credit_code",
+            "institution_name",
+            "institution_address",
+            "region_code",
+            "category",
+            "domain",
+            "content",
+            "complainant_name",
+            "complainant_phone",
+            "handling_department_code",
+            "handling_region_code",
+            "state",
+            "received_at",
+            "feedback_due",
+            "findings",
+            "reply",
+            "replied_at",
+            "merged_into_code",
+            "inspection",
+        ]
+        read_only_fields = fields
+
+    def _full(self, c: Complaint) -> bool:
+        return services.is_handler(self.context["request"].user, c)
+
+    def get_complainant_name(self, c: Complaint) -> str:
+        return c.complainant_name if self._full(c) else mask_name(c.complainant_name)
+
+    def get_complainant_phone(self, c: Complaint) -> str:
+        return c.complainant_phone if self._full(c) else mask_phone(c.complainant_phone)
+
+
+class ReassignSerializer(serializers.Serializer):
+    to_department = serializers.SlugRelatedField(slug_field="code", queryset=Department.objects.all())
+    to_region = serializers.SlugRelatedField(
+        slug_field="code", queryset=Region.objects.all(), required=False, allow_null=True
+    )
+    reason = serializers.CharField()
+
+
+class MergeSerializer(serializers.Serializer):
+    into = serializers.CharField(help_text="主件查询码")
+
+
+class ReplySerializer(serializers.Serializer):
+    findings = serializers.CharField()
+    reply = serializers.CharField()
+
+
+def _refuse(exc: ValidationError) -> DRFValidationError:
+    return DRFValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
+
+
+class ComplaintViewSet(ScopedReadOnlyViewSet):
+    queryset = Complaint.objects.select_related(
+        "institution", "region", "handling_department", "handling_region", "merged_into"
+    ).order_by("-received_at", "-pk")
+    serializer_class = ComplaintSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ComplaintFilter
+
+    def _run(self, fn: Any) -> Response:
+        try:
+            c = fn()
+        except ValidationError as exc:
+            raise _refuse(exc) from exc
+        c.refresh_from_db()
+        return Response(ComplaintSerializer(c, context=self.get_serializer_context()).data)
+
+    @extend_schema(request=ReassignSerializer, responses=ComplaintSerializer)
+    @action(detail=True, methods=["post"])
+    def reassign(self, request: Request, pk: str | None = None) -> Response:
+        c = self.get_object()
+        s = ReassignSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        d = s.validated_data
+        return self._run(
+            lambda: services.complaint_reassign(
+                c,
+                actor=request.user,
+                to_department=d["to_department"],
+                to_region=d.get("to_region"),
+                reason=d["reason"],
+            )
+        )
+
+    @extend_schema(request=MergeSerializer, responses=ComplaintSerializer)
+    @action(detail=True, methods=["post"])
+    def merge(self, request: Request, pk: str | None = None) -> Response:
+        c = self.get_object()
+        s = MergeSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        target = (
+            self.get_queryset()
+            .filter(tracking_code=services.normalise_code(s.validated_data["into"]))
+            .first()
+        )
+        if target is None:
+            raise DRFValidationError({"into": ["未找到该查询码对应的投诉（或无权查看）。"]})
+        return self._run(lambda: services.complaint_merge(c, target, actor=request.user))
+
+    @extend_schema(request=ReplySerializer, responses=ComplaintSerializer)
+    @action(detail=True, methods=["post"])
+    def reply(self, request: Request, pk: str | None = None) -> Response:
+        c = self.get_object()
+        s = ReplySerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        d = s.validated_data
+        return self._run(
+            lambda: services.complaint_reply(c, actor=request.user, findings=d["findings"], reply=d["reply"])
+        )
+
+
+def register(router: BaseRouter) -> None:
+    router.register("complaints", ComplaintViewSet, basename="complaint")

@@ -1,0 +1,194 @@
+"""Complaints and reports (投诉举报): one row per complaint, whatever the channel, routed by the
+remit matrix to the department that answers for its domain in the institution's county
+(民政牵头、归口负责), with a 5-working-day feedback clock (003 10.).
+
+The complainant's name and phone are personal data: stored, shown in full only to the handling
+department, masked for every other member of staff, never public."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from institutions.models import Institution
+from supervision.core.models import Department, Domain, Region
+from supervision.core.scoping import Scope, ScopedQuerySet
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("网上投诉")
+    HOTLINE = "hotline", _("12345 热线")
+    REFERRAL = "referral", _("部门移送/抄告")
+
+
+class State(models.TextChoices):
+    RECEIVED = "received", _("已受理")
+    ASSIGNED = "assigned", _("已分办")
+    IN_PROGRESS = "in_progress", _("办理中")
+    REPLIED = "replied", _("已答复")
+    CLOSED = "closed", _("已办结")
+    MERGED = "merged", _("已合并（重复件）")
+
+
+S = State
+# (from, to): verb. Reassignment keeps the state (assigned/in_progress → assigned).
+TRANSITIONS: dict[tuple[str, str], str] = {
+    (S.RECEIVED, S.ASSIGNED): "route",
+    (S.ASSIGNED, S.ASSIGNED): "reassign",
+    (S.IN_PROGRESS, S.ASSIGNED): "reassign",
+    (S.ASSIGNED, S.IN_PROGRESS): "start",
+    (S.ASSIGNED, S.REPLIED): "reply",
+    (S.IN_PROGRESS, S.REPLIED): "reply",
+    (S.REPLIED, S.CLOSED): "close",
+    (S.RECEIVED, S.MERGED): "merge",
+    (S.ASSIGNED, S.MERGED): "merge",
+    (S.IN_PROGRESS, S.MERGED): "merge",
+}
+OPEN_STATES = (S.RECEIVED, S.ASSIGNED, S.IN_PROGRESS)
+
+
+class Category(models.TextChoices):
+    """What a citizen can pick without knowing the remit matrix; each maps to a domain."""
+
+    FIRE = "fire", _("消防安全隐患")
+    FOOD = "food", _("饮食/食品安全")
+    SERVICE = "operations", _("服务质量、护理照料")
+    FEES = "fees", _("收费、押金、预收费")
+    ABUSE = "elder_abuse", _("欺老虐老、侵害老人权益")
+    MEDICAL = "medical", _("医疗卫生、传染病")
+    BUILDING = "building", _("房屋建筑安全")
+    EQUIPMENT = "special_equipment", _("电梯等特种设备")
+    FUNDRAISING = "illegal_fundraising", _("非法集资、会员卡/预付卡")
+    OTHER = "", _("其他/不确定")
+
+
+class Complaint(models.Model):
+    """One complaint or report. ``region`` is where it happened (the institution's township,
+    or the county/township the complainant chose); ``handling_region`` the county whose
+    ``handling_department`` answers for it."""
+
+    tracking_code = models.CharField(_("查询码"), max_length=12, unique=True)
+    channel = models.CharField(_("来源渠道"), max_length=10, choices=Channel.choices)
+    hotline_number = models.CharField(_("12345 工单号"), max_length=40, blank=True, db_index=True)
+    referral = models.ForeignKey(
+        "referrals.Referral",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("来源抄告"),
+    )
+    institution = models.ForeignKey(
+        Institution,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="complaints",
+        verbose_name=_("被投诉机构"),
+    )
+    institution_name = models.CharField(_("机构名称（投诉人填写）"), max_length=200, blank=True)
+    institution_address = models.CharField(_("机构地址（投诉人填写）"), max_length=300, blank=True)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("发生地"))
+    category = models.CharField(_("投诉类别"), max_length=30, choices=Category.choices, blank=True)
+    domain = models.ForeignKey(
+        Domain, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("监管领域")
+    )
+    content = models.TextField(_("投诉内容"))
+    complainant_name = models.CharField(_("投诉人姓名"), max_length=50, blank=True)
+    complainant_phone = models.CharField(_("投诉人电话"), max_length=30, blank=True)
+    handling_department = models.ForeignKey(
+        Department,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("承办部门"),
+    )
+    handling_region = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("承办辖区")
+    )
+    state = models.CharField(
+        _("状态"), max_length=12, choices=State.choices, default=S.RECEIVED, db_index=True
+    )
+    received_at = models.DateTimeField(_("受理时间"), db_index=True)
+    feedback_due = models.DateField(_("反馈期限"), null=True, blank=True)
+    findings = models.TextField(_("核查情况"), blank=True)
+    reply = models.TextField(_("答复意见"), blank=True, help_text=_("投诉人凭查询码可见；不得包含个人信息。"))
+    replied_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="duplicates",
+        verbose_name=_("合并至"),
+    )
+    inspection = models.ForeignKey(
+        "inspections.Inspection",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("核查检查"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("登记人"),
+    )
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+    # The lead department sees every complaint in its jurisdiction; a partner department only
+    # those routed to it.
+    scope = Scope(region="region", department="handling_department")
+
+    class Meta:
+        verbose_name = _("投诉举报")
+        verbose_name_plural = _("投诉举报")
+        ordering = ["-received_at", "-pk"]
+        indexes = [models.Index(fields=["institution", "received_at"], name="complaint_inst_received")]
+
+    def __str__(self) -> str:
+        return f"{self.tracking_code} {self.display_institution}"
+
+    @property
+    def display_institution(self) -> str:
+        return self.institution.name if self.institution_id and self.institution else self.institution_name
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+
+class ComplaintEvent(models.Model):
+    """The routing and handling history of a complaint (staff only)."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
+    verb = models.CharField(_("操作"), max_length=20)
+    from_state = models.CharField(max_length=12, choices=State.choices, blank=True)
+    to_state = models.CharField(max_length=12, choices=State.choices)
+    from_department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    to_department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    to_region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("理由/说明"), blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("投诉办理记录")
+        verbose_name_plural = _("投诉办理记录")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id} {self.verb}"

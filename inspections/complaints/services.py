@@ -1,0 +1,526 @@
+"""Every write of the complaints app: one function per state change, each in one transaction,
+re-reading the row with ``select_for_update``, returning at once when already in the target
+state, refusing what ``TRANSITIONS`` does not allow (in Chinese), with one ComplaintEvent and
+the django-auditlog row change as its trail.
+
+Routing (民政牵头、归口负责): the department whose Remit covers the complaint's domain with role
+"responsible" (else "lead"), at the county of the institution (or of the place the complainant
+named). With no domain, or when several departments are equally responsible, civil affairs
+(the lead department) takes it and routes it on by hand (``complaint_reassign``).
+
+The feedback clock ``complaint.feedback`` (5 working days, 003 10.) opens on receipt through the
+deadline engine and is met by the reply (or by the merge of a duplicate).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from auditlog.context import set_actor
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from institutions.models import Institution
+from supervision.core.models import Department, Domain, Region, RegionLevel, Remit, RemitRole
+from supervision.core.scoping import ensure_visible
+from supervision.deadlines.services import deadline_meet, deadline_open, deadline_reassign
+
+from .models import OPEN_STATES, TRANSITIONS, Channel, Complaint, ComplaintEvent, State
+
+RULE = "complaint.feedback"
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # base32 without look-alikes (I, O, 0, 1)
+CODE_LENGTH = 12
+
+
+def new_tracking_code() -> str:
+    """12 characters from a 32-letter alphabet: 60 bits from ``secrets``, unguessable."""
+    while True:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        if not Complaint.objects.filter(tracking_code=code).exists():
+            return code
+
+
+def normalise_code(code: str) -> str:
+    return "".join(ch for ch in (code or "").upper() if ch.isalnum())[:CODE_LENGTH]
+
+
+# --- routing ---------------------------------------------------------------------------------
+
+
+def lead_department() -> Department:
+    dept = Department.objects.filter(is_lead=True).order_by("code").first()
+    if dept is None:
+        raise ValidationError("未配置牵头部门（民政）。")
+    return dept
+
+
+def county_of(region: Region) -> Region:
+    node = region
+    while node.level > RegionLevel.COUNTY and node.parent_id is not None:
+        node = node.parent  # type: ignore[assignment]
+    return node
+
+
+def route_for(domain: Domain | None, region: Region) -> tuple[Department, Region, str]:
+    """(department, region, why) for a complaint in ``domain`` at ``region``."""
+    county = county_of(region)
+    if domain is None:
+        return lead_department(), county, "未确定监管领域，由民政部门牵头受理"
+    for role in (RemitRole.RESPONSIBLE, RemitRole.LEAD):
+        depts = list(
+            Remit.objects.filter(domain=domain, role=role)
+            .select_related("department")
+            .order_by("department__code")
+        )
+        if len(depts) == 1:
+            return (
+                depts[0].department,
+                county,
+                f"按职责清单：{domain.name} 由{depts[0].department.name}{depts[0].get_role_display()}",
+            )
+        if len(depts) > 1:
+            return (
+                lead_department(),
+                county,
+                f"{domain.name} 有多个{depts[0].get_role_display()}部门，由民政部门牵头分办",
+            )
+    return lead_department(), county, f"职责清单未列明 {domain.name} 的负责部门，由民政部门牵头受理"
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _lock(complaint: Complaint) -> Complaint:
+    return Complaint.objects.select_for_update().get(pk=complaint.pk)
+
+
+def _allowed(c: Complaint, target: str) -> None:
+    if (c.state, target) not in TRANSITIONS:
+        raise ValidationError(f"投诉当前状态为“{c.get_state_display()}”，不能执行此操作。")
+
+
+def _event(
+    c: Complaint, verb: str, from_state: str, actor: Any, reason: str = "", from_department: Any = None
+) -> None:
+    ComplaintEvent.objects.create(
+        complaint=c,
+        verb=verb,
+        from_state=from_state,
+        to_state=c.state,
+        from_department=from_department,
+        to_department=c.handling_department,
+        to_region=c.handling_region,
+        reason=reason,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+
+
+def _public_changed() -> None:
+    from supervision.publicity.web import invalidate_public_pages
+
+    transaction.on_commit(invalidate_public_pages)
+
+
+def is_handler(user: Any, complaint: Complaint) -> bool:
+    """Whether ``user`` works for the handling department over the complaint's place."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    region = complaint.region
+    return any(
+        a.department_id == complaint.handling_department_id and region.code.startswith(a.region.prefix)
+        for a in user.active_assignments()
+    )
+
+
+def _check_handler(user: Any, complaint: Complaint) -> None:
+    if user is None:
+        return  # system call
+    ensure_visible(user, complaint)
+    if not is_handler(user, complaint):
+        raise ValidationError("只有承办部门可以办理此投诉。")
+
+
+def _check_coordinator(user: Any, complaint: Complaint) -> None:
+    """Reassign and merge: the handling department or the lead department over the place."""
+    if user is None:
+        return
+    ensure_visible(user, complaint)
+    if is_handler(user, complaint):
+        return
+    if any(
+        a.department.is_lead and complaint.region.code.startswith(a.region.prefix)
+        for a in user.active_assignments()
+    ):
+        return
+    raise ValidationError("只有承办部门或民政部门可以改派、合并此投诉。")
+
+
+# --- intake ----------------------------------------------------------------------------------
+
+
+def _create(
+    *,
+    channel: str,
+    content: str,
+    region: Region | None,
+    institution: Institution | None = None,
+    institution_name: str = "",
+    institution_address: str = "",
+    category: str = "",
+    domain: Domain | None = None,
+    complainant_name: str = "",
+    complainant_phone: str = "",
+    hotline_number: str = "",
+    referral: Any = None,
+    actor: Any = None,
+    received_at: dt.datetime | None = None,
+) -> Complaint:
+    content = (content or "").strip()
+    if not content:
+        raise ValidationError({"content": "请填写投诉内容。"})
+    if institution is not None:
+        region = institution.region
+    if region is None:
+        raise ValidationError({"region": "请选择发生地所在县（市、区）或乡镇（街道）。"})
+    if domain is None and category:
+        domain = Domain.objects.filter(code=category).first()
+    with transaction.atomic(), set_actor(actor) if actor is not None else _nullcontext():
+        complaint = Complaint.objects.create(
+            tracking_code=new_tracking_code(),
+            channel=channel,
+            hotline_number=hotline_number.strip(),
+            referral=referral,
+            institution=institution,
+            institution_name=(institution_name or (institution.name if institution else "")).strip()[:200],
+            institution_address=(institution_address or (institution.address if institution else "")).strip()[
+                :300
+            ],
+            region=region,
+            category=category or (domain.code if domain else ""),
+            domain=domain,
+            content=content,
+            complainant_name=complainant_name.strip(),
+            complainant_phone=complainant_phone.strip(),
+            received_at=received_at or timezone.now(),
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        _event(complaint, "receive", "", actor, str(Channel(channel).label))
+        complaint_route(complaint, actor=actor)
+        complaint.refresh_from_db()
+    return complaint
+
+
+class _nullcontext:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: Any) -> None:
+        return None
+
+
+def complaint_submit_public(
+    *,
+    content: str,
+    region: Region | None = None,
+    institution: Institution | None = None,
+    institution_name: str = "",
+    institution_address: str = "",
+    category: str = "",
+    name: str = "",
+    phone: str = "",
+    received_at: dt.datetime | None = None,
+) -> Complaint:
+    """A complaint from the public web form (no login); the caller shows the tracking code."""
+    return _create(
+        channel=Channel.WEB,
+        content=content,
+        region=region,
+        institution=institution,
+        institution_name=institution_name,
+        institution_address=institution_address,
+        category=category,
+        complainant_name=name,
+        complainant_phone=phone,
+        received_at=received_at,
+    )
+
+
+def complaint_register_hotline(
+    *,
+    actor: Any,
+    hotline_number: str,
+    content: str,
+    region: Region | None = None,
+    institution: Institution | None = None,
+    institution_name: str = "",
+    institution_address: str = "",
+    category: str = "",
+    domain: Domain | None = None,
+    name: str = "",
+    phone: str = "",
+    received_at: dt.datetime | None = None,
+) -> Complaint:
+    """A 12345 work order entered by staff; one complaint per work-order number."""
+    hotline_number = (hotline_number or "").strip()
+    if not hotline_number:
+        raise ValidationError({"hotline_number": "请填写 12345 工单号。"})
+    existing = Complaint.objects.filter(channel=Channel.HOTLINE, hotline_number=hotline_number).first()
+    if existing is not None:
+        return existing
+    return _create(
+        channel=Channel.HOTLINE,
+        hotline_number=hotline_number,
+        content=content,
+        region=region,
+        institution=institution,
+        institution_name=institution_name,
+        institution_address=institution_address,
+        category=category,
+        domain=domain,
+        complainant_name=name,
+        complainant_phone=phone,
+        actor=actor,
+        received_at=received_at,
+    )
+
+
+def complaint_from_referral(referral: Any, *, actor: Any = None) -> Complaint:
+    """A complaint handed over by another department (a supervision.referrals Referral):
+    institution by credit code, domain and place from the referral. Idempotent per referral."""
+    existing = Complaint.objects.filter(referral=referral).first()
+    if existing is not None:
+        return existing
+    institution = (
+        Institution.objects.filter(credit_code=referral.credit_code).first() if referral.credit_code else None
+    )
+    return _create(
+        channel=Channel.REFERRAL,
+        content=f"{referral.title}\n{referral.description}",
+        region=institution.region if institution else (referral.to_region or referral.from_region),
+        institution=institution,
+        institution_name=referral.institution_name,
+        domain=referral.domain,
+        referral=referral,
+        actor=actor,
+    )
+
+
+# --- routing and handling --------------------------------------------------------------------
+
+
+def complaint_route(complaint: Complaint, *, actor: Any = None) -> Complaint:
+    """Route a received complaint by the remit matrix and open its feedback clock."""
+    with transaction.atomic():
+        c = _lock(complaint)
+        if c.state != State.RECEIVED:
+            return c
+        _allowed(c, State.ASSIGNED)
+        dept, region, why = route_for(c.domain, c.region)
+        before = c.state
+        c.handling_department, c.handling_region, c.state = dept, region, State.ASSIGNED
+        deadline = deadline_open(c, RULE, c.received_at, department=dept, region=region, note=c.tracking_code)
+        c.feedback_due = deadline.due
+        c.save(
+            update_fields=["handling_department", "handling_region", "state", "feedback_due", "updated_at"]
+        )
+        _event(c, "route", before, actor, why)
+        _public_changed()
+    return c
+
+
+def complaint_reassign(
+    complaint: Complaint,
+    *,
+    actor: Any,
+    to_department: Department,
+    reason: str,
+    to_region: Region | None = None,
+) -> Complaint:
+    """Send a misrouted complaint to another department, with the reason. The feedback clock
+    keeps its start (the citizen's 5 days do not restart) and moves to the new department."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "请填写改派理由。"})
+    with transaction.atomic(), set_actor(actor):
+        c = _lock(complaint)
+        _check_coordinator(actor, c)
+        to_region = to_region or c.handling_region or county_of(c.region)
+        if c.handling_department_id == to_department.pk and c.handling_region_id == to_region.pk:
+            return c
+        _allowed(c, State.ASSIGNED)
+        before, from_dept = c.state, c.handling_department
+        c.handling_department, c.handling_region, c.state = to_department, to_region, State.ASSIGNED
+        c.save(update_fields=["handling_department", "handling_region", "state", "updated_at"])
+        deadline_reassign(c, RULE, department=to_department, region=to_region, actor=actor)
+        _event(c, "reassign", before, actor, reason, from_department=from_dept)
+    return c
+
+
+def complaint_start(complaint: Complaint, *, actor: Any) -> Complaint:
+    """The handling department starts work on it (办理中)."""
+    with transaction.atomic(), set_actor(actor):
+        c = _lock(complaint)
+        _check_handler(actor, c)
+        if c.state == State.IN_PROGRESS:
+            return c
+        _allowed(c, State.IN_PROGRESS)
+        before = c.state
+        c.state = State.IN_PROGRESS
+        c.save(update_fields=["state", "updated_at"])
+        _event(c, "start", before, actor)
+        _public_changed()
+    return c
+
+
+def complaint_merge(duplicate: Complaint, into: Complaint, *, actor: Any) -> Complaint:
+    """Merge a duplicate into the complaint that will be answered; the duplicate's complainant
+    sees the reply of ``into`` with their own tracking code, and its clock is met by ``into``."""
+    if duplicate.pk == into.pk:
+        raise ValidationError("不能与自身合并。")
+    with transaction.atomic(), set_actor(actor):
+        c = _lock(duplicate)
+        target = _lock(into)
+        _check_coordinator(actor, c)
+        if actor is not None:
+            ensure_visible(actor, target)
+        if c.state == State.MERGED and c.merged_into_id == target.pk:
+            return c
+        while target.merged_into_id is not None:  # merge into the surviving complaint
+            target = Complaint.objects.get(pk=target.merged_into_id)
+        if target.pk == c.pk:
+            raise ValidationError("不能合并到已合并至本件的投诉。")
+        _allowed(c, State.MERGED)
+        before = c.state
+        c.state, c.merged_into = State.MERGED, target
+        c.save(update_fields=["state", "merged_into", "updated_at"])
+        Complaint.objects.filter(merged_into=c).update(merged_into=target)
+        deadline_meet(c, RULE, by=target)
+        _event(c, "merge", before, actor, f"合并至 {target.tracking_code}")
+        _public_changed()
+    return c
+
+
+def complaint_reply(
+    complaint: Complaint, *, actor: Any, findings: str, reply: str, at: dt.datetime | None = None
+) -> Complaint:
+    """Record the findings and the reply (the complainant sees the reply); meets the clock."""
+    findings, reply = (findings or "").strip(), (reply or "").strip()
+    errors = {}
+    if not findings:
+        errors["findings"] = "请填写核查情况。"
+    if not reply:
+        errors["reply"] = "请填写答复意见。"
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic(), set_actor(actor):
+        c = _lock(complaint)
+        _check_handler(actor, c)
+        if c.state == State.REPLIED and c.reply == reply:
+            return c
+        _allowed(c, State.REPLIED)
+        before = c.state
+        c.state, c.findings, c.reply, c.replied_at = State.REPLIED, findings, reply, at or timezone.now()
+        c.save(update_fields=["state", "findings", "reply", "replied_at", "updated_at"])
+        deadline_meet(c, RULE, by=c, at=c.replied_at)
+        _event(c, "reply", before, actor)
+        _public_changed()
+    return c
+
+
+def complaint_close(complaint: Complaint, *, actor: Any) -> Complaint:
+    with transaction.atomic(), set_actor(actor):
+        c = _lock(complaint)
+        _check_handler(actor, c)
+        if c.state == State.CLOSED:
+            return c
+        _allowed(c, State.CLOSED)
+        before = c.state
+        c.state = State.CLOSED
+        c.save(update_fields=["state", "updated_at"])
+        _event(c, "close", before, actor)
+        _public_changed()
+    return c
+
+
+def complaint_launch_inspection(
+    complaint: Complaint, *, actor: Any, team: Iterable[Any], scheduled_on: dt.date | None = None
+) -> Any:
+    """Open a complaint-triggered, unannounced inspection of the institution through the
+    inspections service (which checks the team of at least two officers and the scope)."""
+    from inspections.models import InspectionKind
+    from inspections.services import inspection_create
+
+    with transaction.atomic():
+        c = _lock(complaint)
+        _check_handler(actor, c)
+        if c.inspection_id is not None:
+            return c.inspection
+        if c.institution_id is None:
+            raise ValidationError("投诉未关联到已登记的机构，请先在投诉中确认机构。")
+        if not c.is_open:
+            raise ValidationError("投诉已答复或办结，不能再发起核查检查。")
+        inspection = inspection_create(
+            c.institution,  # type: ignore[arg-type]
+            actor=actor,
+            kind=InspectionKind.COMPLAINT,
+            department=c.handling_department,
+            team=team,
+            scheduled_on=scheduled_on,
+        )
+        c.inspection = inspection
+        before = c.state
+        if c.state == State.ASSIGNED:
+            c.state = State.IN_PROGRESS
+        c.save(update_fields=["inspection", "state", "updated_at"])
+        _event(c, "inspect", before, actor, f"发起投诉核查检查 #{inspection.pk}")
+    return inspection
+
+
+# --- reads for other apps ----------------------------------------------------------------------
+
+
+def complaint_counts(institution_ids: Iterable[int], since: dt.datetime | None = None) -> dict[int, int]:
+    """Complaints per institution received since ``since`` (default: the last 365 days),
+    duplicates not counted twice."""
+    since = since or timezone.now() - dt.timedelta(days=365)
+    ids = set(institution_ids)
+    rows = (
+        Complaint.objects.filter(received_at__gte=since, institution__isnull=False)
+        .exclude(state=State.MERGED)
+        .values("institution_id")
+        .annotate(n=Count("pk"))
+    )
+    # Complaints are few next to institutions: filter in Python rather than bind a huge IN list.
+    return {r["institution_id"]: r["n"] for r in rows if r["institution_id"] in ids}
+
+
+def risk_source(institutions: Sequence[Any]) -> dict[int, str]:
+    """Draw risk class from complaints (差异化监管, "many complaints"): ``COMPLAINT_HIGH`` or
+    more in the last year → high."""
+    from inspections.risk import COMPLAINT_HIGH
+
+    counts = complaint_counts([i.pk for i in institutions])
+    return {k: "high" for k, n in counts.items() if n >= COMPLAINT_HIGH}
+
+
+__all__ = [
+    "OPEN_STATES",
+    "complaint_close",
+    "complaint_counts",
+    "complaint_from_referral",
+    "complaint_launch_inspection",
+    "complaint_merge",
+    "complaint_reassign",
+    "complaint_register_hotline",
+    "complaint_reply",
+    "complaint_route",
+    "complaint_start",
+    "complaint_submit_public",
+]

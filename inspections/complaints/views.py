@@ -1,0 +1,219 @@
+"""Staff pages: the complaint inbox, detail with routing history, handling forms, hotline intake."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from supervision.core.scoping import get_visible_or_404
+from supervision.core.web import ScopedListView
+from supervision.publicity.masking import mask_name, mask_phone
+
+from . import services
+from .filters import ComplaintFilter
+from .forms import HotlineForm, InspectionForm, MergeForm, ReassignForm, ReplyForm
+from .models import Complaint
+
+
+def complainant_for(user: Any, c: Complaint) -> dict[str, str]:
+    """The complainant as ``user`` may see them: in full for the handling department, masked
+    for every other member of staff."""
+    if services.is_handler(user, c):
+        return {"name": c.complainant_name, "phone": c.complainant_phone, "masked": ""}
+    return {"name": mask_name(c.complainant_name), "phone": mask_phone(c.complainant_phone), "masked": "1"}
+
+
+class ComplaintList(ScopedListView):
+    model = Complaint
+    filterset_class = ComplaintFilter
+    template_name = "complaints/complaint_list.html"
+    sortable = ("received_at", "feedback_due", "state")
+    default_ordering = ("-received_at", "-pk")
+    export_name = "complaints"
+    # No complainant columns: an export leaves the handling department's control.
+    export_columns = [
+        ("查询码", "tracking_code"),
+        ("受理时间", lambda c: c.received_at.strftime("%Y-%m-%d %H:%M")),
+        ("渠道", "get_channel_display"),
+        ("12345 工单号", "hotline_number"),
+        ("机构", "display_institution"),
+        ("发生地", "region.name"),
+        ("类别", "get_category_display"),
+        ("承办部门", "handling_department.name"),
+        ("承办辖区", "handling_region.name"),
+        ("状态", "get_state_display"),
+        ("反馈期限", "feedback_due"),
+        ("答复时间", lambda c: c.replied_at.strftime("%Y-%m-%d %H:%M") if c.replied_at else ""),
+    ]
+
+    def base_queryset(self) -> QuerySet:
+        return Complaint.objects.select_related(
+            "institution", "region", "handling_department", "handling_region"
+        )
+
+
+def _get(request: HttpRequest, pk: int) -> Complaint:
+    return get_visible_or_404(
+        Complaint.objects.select_related(
+            "institution",
+            "region",
+            "handling_department",
+            "handling_region",
+            "domain",
+            "merged_into",
+            "inspection",
+        ),
+        request.user,
+        pk=pk,
+    )
+
+
+@login_required
+def complaint_detail(request: HttpRequest, pk: int, forms: dict[str, Any] | None = None) -> HttpResponse:
+    c = _get(request, pk)
+    handler = services.is_handler(request.user, c)
+    forms = forms or {}
+    ctx = {
+        "c": c,
+        "complainant": complainant_for(request.user, c),
+        "events": c.events.select_related("to_department", "from_department", "to_region", "actor"),
+        "duplicates": c.duplicates.all(),
+        "is_handler": handler,
+        "reassign_form": forms.get("reassign") or ReassignForm(),
+        "merge_form": forms.get("merge") or MergeForm(),
+        "reply_form": forms.get("reply") or ReplyForm(),
+        "inspection_form": forms.get("inspection")
+        or (InspectionForm(complaint=c) if handler and c.institution_id else None),
+    }
+    return render(request, "complaints/complaint_detail.html", ctx, status=400 if forms else 200)
+
+
+def _apply(request: HttpRequest, pk: int, key: str, form: Any, action: Any) -> HttpResponse:
+    if form.is_valid():
+        try:
+            action(form.cleaned_data)
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errs in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errs)
+            else:
+                form.add_error(None, exc.messages)
+        else:
+            messages.success(request, "已保存。")
+            return redirect("complaints:detail", pk=pk)
+    return complaint_detail(request, pk, {key: form})
+
+
+@login_required
+@require_POST
+def complaint_reassign(request: HttpRequest, pk: int) -> HttpResponse:
+    c = _get(request, pk)
+    return _apply(
+        request,
+        pk,
+        "reassign",
+        ReassignForm(request.POST),
+        lambda d: services.complaint_reassign(
+            c,
+            actor=request.user,
+            to_department=d["to_department"],
+            to_region=d["to_region"],
+            reason=d["reason"],
+        ),
+    )
+
+
+@login_required
+@require_POST
+def complaint_merge(request: HttpRequest, pk: int) -> HttpResponse:
+    c = _get(request, pk)
+
+    def merge(d: dict[str, Any]) -> None:
+        code = services.normalise_code(d["into_code"])
+        target = Complaint.objects.visible_to(request.user).filter(tracking_code=code).first()
+        if target is None:
+            raise ValidationError({"into_code": "未找到该查询码对应的投诉（或无权查看）。"})
+        services.complaint_merge(c, target, actor=request.user)
+
+    return _apply(request, pk, "merge", MergeForm(request.POST), merge)
+
+
+@login_required
+@require_POST
+def complaint_reply(request: HttpRequest, pk: int) -> HttpResponse:
+    c = _get(request, pk)
+    return _apply(
+        request,
+        pk,
+        "reply",
+        ReplyForm(request.POST),
+        lambda d: services.complaint_reply(c, actor=request.user, findings=d["findings"], reply=d["reply"]),
+    )
+
+
+@login_required
+@require_POST
+def complaint_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    c = _get(request, pk)
+    fn = {"start": services.complaint_start, "close": services.complaint_close}.get(step)
+    if fn is None:
+        return HttpResponse(status=404)
+    try:
+        fn(c, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    return redirect("complaints:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def complaint_inspect(request: HttpRequest, pk: int) -> HttpResponse:
+    c = _get(request, pk)
+    form = InspectionForm(request.POST, complaint=c)
+
+    def launch(d: dict[str, Any]) -> None:
+        services.complaint_launch_inspection(
+            c, actor=request.user, team=d["team"], scheduled_on=d["scheduled_on"]
+        )
+
+    return _apply(request, pk, "inspection", form, launch)
+
+
+@login_required
+def hotline_intake(request: HttpRequest) -> HttpResponse:
+    """Enter a 12345 work order."""
+    if not request.user.is_superuser and not request.user.active_assignments():  # type: ignore[union-attr]
+        return HttpResponse(status=404)
+    form = HotlineForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            c = services.complaint_register_hotline(
+                actor=request.user,
+                hotline_number=d["hotline_number"],
+                content=d["content"],
+                region=d["region"],
+                institution=form.institution,
+                institution_name=d["institution_name"],
+                institution_address=d["institution_address"],
+                category=d["category"],
+                name=d["name"],
+                phone=d["phone"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(
+                request,
+                f"已登记，查询码 {c.tracking_code}，已分办至{c.handling_region}{c.handling_department}。",
+            )
+            visible = Complaint.objects.visible_to(request.user).filter(pk=c.pk).exists()
+            return redirect("complaints:detail", pk=c.pk) if visible else redirect("complaints:list")
+    return render(request, "complaints/hotline_form.html", {"form": form})

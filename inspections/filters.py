@@ -1,0 +1,132 @@
+"""FilterSets shared by the staff lists and the API."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from supervision.core.models import Department, Domain
+
+from .models import (
+    Draw,
+    Finding,
+    FindingStatus,
+    Inspection,
+    InspectionItem,
+    InspectionKind,
+    InspectionPlan,
+    InspectionStatus,
+    Inspector,
+    Severity,
+)
+
+
+class StyledFilterSet(django_filters.FilterSet):
+    """Bootstrap classes on the filter form's widgets."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.form.fields.values():
+            widget = field.widget
+            css = (
+                "form-select form-select-sm"
+                if isinstance(widget, forms.Select)
+                else "form-control form-control-sm"
+            )
+            if not isinstance(widget, forms.HiddenInput):
+                widget.attrs.setdefault("class", css)
+
+
+class ItemFilter(StyledFilterSet):
+    q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", label=_("检查事项"))
+    domain = django_filters.ModelChoiceFilter(queryset=Domain.objects.all(), label=_("领域"))
+    is_key = django_filters.BooleanFilter(label=_("重点检查事项"))
+
+    class Meta:
+        model = InspectionItem
+        fields = ["q", "domain", "is_key", "active"]
+
+
+class InspectorFilter(StyledFilterSet):
+    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("姓名"))
+    department = django_filters.ModelChoiceFilter(queryset=Department.objects.all(), label=_("部门"))
+
+    class Meta:
+        model = Inspector
+        fields = ["q", "department", "active"]
+
+
+class PlanFilter(StyledFilterSet):
+    class Meta:
+        model = InspectionPlan
+        fields = ["year", "department"]
+
+
+class DrawFilter(StyledFilterSet):
+    plan = django_filters.NumberFilter(field_name="plan_id")
+
+    class Meta:
+        model = Draw
+        fields = ["plan", "status"]
+
+
+class InspectionFilter(StyledFilterSet):
+    q = django_filters.CharFilter(
+        field_name="institution__name", lookup_expr="icontains", label=_("机构名称")
+    )
+    kind = django_filters.ChoiceFilter(choices=InspectionKind.choices, label=_("检查类型"))
+    status = django_filters.ChoiceFilter(choices=InspectionStatus.choices, label=_("状态"))
+    mine = django_filters.BooleanFilter(method="filter_mine", label=_("只看我的检查"))
+    year = django_filters.NumberFilter(field_name="inspected_on__year", label=_("检查年度"))
+    # Id filters for the API and links: hidden, so that the form never lists every row.
+    draw = django_filters.NumberFilter(field_name="draw_id", widget=forms.HiddenInput)
+    institution = django_filters.NumberFilter(field_name="institution_id", widget=forms.HiddenInput)
+
+    class Meta:
+        model = Inspection
+        fields = ["q", "kind", "status", "mine", "year", "draw", "institution"]
+
+    def filter_mine(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(team__user=self.request.user).distinct()
+
+
+class FindingFilter(StyledFilterSet):
+    q = django_filters.CharFilter(
+        field_name="institution__name", lookup_expr="icontains", label=_("机构名称")
+    )
+    domain = django_filters.ModelChoiceFilter(queryset=Domain.objects.all(), label=_("领域"))
+    severity = django_filters.ChoiceFilter(choices=Severity.choices, label=_("隐患等级"))
+    status = django_filters.ChoiceFilter(choices=FindingStatus.choices, label=_("状态"))
+    supervising_department = django_filters.ModelChoiceFilter(
+        queryset=Department.objects.all(), label=_("监管部门")
+    )
+    needs_referral = django_filters.BooleanFilter(label=_("需抄告"))
+    listed_supervision = django_filters.BooleanFilter(label=_("挂牌督办"))
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("已逾期"))
+    institution = django_filters.NumberFilter(field_name="institution_id", widget=forms.HiddenInput)
+    inspection = django_filters.NumberFilter(field_name="inspection_id", widget=forms.HiddenInput)
+
+    class Meta:
+        model = Finding
+        fields = [
+            "q",
+            "domain",
+            "severity",
+            "status",
+            "supervising_department",
+            "needs_referral",
+            "listed_supervision",
+            "institution",
+            "inspection",
+        ]
+
+    def filter_overdue(self, queryset, name, value):
+        import datetime as dt
+
+        if value is None:
+            return queryset
+        overdue = dict(status=FindingStatus.OPEN, rectify_by__lt=dt.date.today())
+        return queryset.filter(**overdue) if value else queryset.exclude(**overdue)

@@ -1,0 +1,165 @@
+"""Staff forms (validation messages in Chinese)."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from institutions.models import Institution
+from supervision.core.models import Department, Domain
+
+from .models import Inspection, InspectionKind, InspectionPlan, Inspector, Severity
+
+
+class PlanForm(forms.ModelForm):
+    class Meta:
+        model = InspectionPlan
+        fields = [
+            "title",
+            "region",
+            "department",
+            "partner_departments",
+            "year",
+            "sampling_ratio",
+            "risk_weights",
+            "uncapped_classes",
+            "team_size",
+            "coverage_period",
+            "items",
+        ]
+        widgets = {"partner_departments": forms.CheckboxSelectMultiple, "items": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args: Any, user: Any = None, regions: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if regions is not None:
+            cast(forms.ModelChoiceField, self.fields["region"]).queryset = regions
+
+    def clean_sampling_ratio(self):
+        ratio = self.cleaned_data["sampling_ratio"]
+        if ratio is None or not (0 <= ratio <= 1):
+            raise forms.ValidationError(_("抽查比例须在 0 到 1 之间。"))
+        return ratio
+
+    def clean_team_size(self):
+        size = self.cleaned_data["team_size"]
+        if size < 2:
+            raise forms.ValidationError(_("每组检查人员不得少于 2 人。"))
+        return size
+
+    def clean_risk_weights(self):
+        weights = self.cleaned_data["risk_weights"] or {}
+        if not isinstance(weights, dict):
+            raise forms.ValidationError(
+                _('风险权重须为 JSON 对象，如 {"high": "3", "medium": "1.5", "low": "1"}。')
+            )
+        from decimal import Decimal, InvalidOperation
+
+        clean = {}
+        for key, value in weights.items():
+            if key not in ("high", "medium", "low"):
+                raise forms.ValidationError(_("风险等级只能是 high、medium、low。"))
+            try:
+                number = Decimal(str(value))
+            except InvalidOperation as exc:
+                raise forms.ValidationError(_("权重须为数字。")) from exc
+            if number <= 0:
+                raise forms.ValidationError(_("权重须大于 0。"))
+            clean[key] = str(number)
+        return clean
+
+    def clean_uncapped_classes(self):
+        value = self.cleaned_data["uncapped_classes"] or []
+        if not isinstance(value, list) or any(v not in ("high", "medium", "low") for v in value):
+            raise forms.ValidationError(_('须为风险等级列表，如 ["high"]。'))
+        return value
+
+
+class RedrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("重新抽取原因"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000
+    )
+
+
+class InspectionCreateForm(forms.Form):
+    institution = forms.ModelChoiceField(queryset=Institution.objects.none(), label=_("检查对象"))
+    kind = forms.ChoiceField(
+        choices=[c for c in InspectionKind.choices if c[0] != InspectionKind.ROUTINE], label=_("检查类型")
+    )
+    team = forms.ModelMultipleChoiceField(
+        queryset=Inspector.objects.none(), label=_("检查人员"), widget=forms.CheckboxSelectMultiple
+    )
+    partner_departments = forms.ModelMultipleChoiceField(
+        queryset=Department.objects.all(),
+        required=False,
+        label=_("联合检查部门"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    scheduled_on = forms.DateField(
+        label=_("计划检查日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    previous = forms.ModelChoiceField(
+        queryset=Inspection.objects.none(), required=False, label=_("原检查（复查时必选）")
+    )
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["institution"]).queryset = Institution.objects.visible_to(
+            user
+        ).order_by("name")
+        cast(forms.ModelMultipleChoiceField, self.fields["team"]).queryset = Inspector.objects.visible_to(
+            user
+        ).filter(active=True)
+        previous = Inspection.objects.visible_to(user).filter(status__in=["closed", "published"])
+        cast(forms.ModelChoiceField, self.fields["previous"]).queryset = previous.select_related(
+            "institution"
+        ).order_by("-inspected_on", "-pk")
+
+
+class SignForm(forms.Form):
+    name = forms.CharField(label=_("机构签字人姓名"), max_length=50)
+    acknowledged = forms.BooleanField(label=_("机构代表已知悉并确认检查结果"), required=True)
+
+
+class CloseForm(forms.Form):
+    inspected_on = forms.DateField(label=_("检查日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=_("检查情况"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class PublishForm(forms.Form):
+    summary = forms.CharField(
+        label=_("公开摘要（不得含个人信息）"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+    )
+
+
+class EvidenceForm(forms.Form):
+    photo = forms.FileField(
+        label=_("现场照片"),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
+    )
+    caption = forms.CharField(label=_("说明"), max_length=200, required=False)
+
+
+class FindingForm(forms.Form):
+    institution = forms.ModelChoiceField(queryset=Institution.objects.none(), label=_("机构"))
+    domain = forms.ModelChoiceField(queryset=Domain.objects.all(), label=_("领域"))
+    severity = forms.ChoiceField(choices=Severity.choices, label=_("隐患等级"))
+    description = forms.CharField(label=_("问题描述"), widget=forms.Textarea(attrs={"rows": 3}))
+    evidence_note = forms.CharField(label=_("证据"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    rectification_required = forms.CharField(
+        label=_("整改要求"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    rectify_by = forms.DateField(
+        label=_("整改期限"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    responsible_person = forms.CharField(label=_("机构责任人"), max_length=50, required=False)
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["institution"]).queryset = Institution.objects.visible_to(
+            user
+        ).order_by("name")

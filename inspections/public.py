@@ -1,0 +1,274 @@
+"""Public pages (no login, no personal data): each draw with a re-run check, and each
+published inspection result. Inspectors appear only as opaque codes; the team is omitted.
+
+Every page goes through publicity's ``public_page`` (throttle + whole-page cache). Draws are
+public from the moment they are committed (only the seed hash until revealed), inspection
+results only once published, so nothing cached here depends on unpublished data; the re-run
+check (``?verify=1``) recomputes from the revealed seed only. ``register()`` (called from
+``InspectionsConfig.ready``) adds the home-page cards, the open datasets and the cache
+invalidation receivers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy as _
+
+from supervision.publicity.registry import (
+    Column,
+    PublicDataset,
+    register_public_dataset,
+    register_public_section,
+)
+from supervision.publicity.web import invalidate_public_pages, public_page
+
+from .draw import ALGORITHM, run_draw, seed_hash
+from .models import Draw, Inspection, InspectionStatus
+
+PAGE_SIZE = 25
+
+
+def public_draws():
+    return Draw.objects.select_related("plan__region", "plan__department").order_by("-created_at", "-pk")
+
+
+def published_results():
+    return (
+        Inspection.objects.filter(status=InspectionStatus.PUBLISHED)
+        .select_related("institution", "department")
+        .order_by("-published_at", "-pk")
+    )
+
+
+@public_page
+def index(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "public/inspections_index.html",
+        {"draws": public_draws()[:10], "results": published_results()[:10], "overview": True},
+    )
+
+
+@public_page
+def draw_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(public_draws(), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "public/draw_list.html",
+        {
+            "draws": page,
+            "page_obj": page,
+            "paginator": page.paginator,
+            "is_paginated": page.has_other_pages(),
+        },
+    )
+
+
+@public_page
+def result_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(published_results(), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "public/inspections_results.html",
+        {
+            "results": page,
+            "page_obj": page,
+            "paginator": page.paginator,
+            "is_paginated": page.has_other_pages(),
+        },
+    )
+
+
+def verify(draw: Draw) -> dict[str, Any]:
+    """Recompute the draw from the revealed seed and the published inputs."""
+    if not draw.public_seed:
+        return {"available": False}
+    recomputed = run_draw(draw.public_seed, draw.inputs)
+    return {
+        "available": True,
+        "hash_ok": seed_hash(draw.public_seed) == draw.seed_hash,
+        "result_ok": draw.result is not None and recomputed == draw.result,
+        "recomputed": recomputed,
+    }
+
+
+@public_page
+def draw_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    draw = get_object_or_404(
+        Draw.objects.select_related("plan__region", "plan__department", "previous"), pk=pk
+    )
+    names = {r["code"]: r for r in draw.inputs.get("institutions", [])}
+    rows = [
+        {"code": r["code"], "name": names.get(r["code"], {}).get("name", ""), "team": r["team"]}
+        for r in (draw.result or {}).get("drawn", [])
+    ]
+    check = verify(draw) if request.GET.get("verify") else None
+    return render(
+        request,
+        "public/draw_detail.html",
+        {
+            "draw": draw,
+            "rows": rows,
+            "check": check,
+            "algorithm": ALGORITHM,
+            "redraw": getattr(draw, "redraw", None),
+        },
+    )
+
+
+@public_page
+def draw_inputs(request: HttpRequest, pk: int) -> JsonResponse:
+    """Everything needed to re-run the draw independently (the seed once revealed)."""
+    draw = get_object_or_404(Draw, pk=pk)
+    return JsonResponse(
+        {
+            "draw": draw.pk,
+            "algorithm": ALGORITHM,
+            "status": draw.status,
+            "seed_hash": draw.seed_hash,
+            "seed": draw.public_seed or None,
+            "inputs": draw.inputs,
+            "result": draw.result,
+        },
+        json_dumps_params={"ensure_ascii": False, "indent": 1},
+    )
+
+
+@public_page
+def result_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    inspection = (
+        Inspection.objects.filter(status=InspectionStatus.PUBLISHED)
+        .select_related("institution", "department")
+        .filter(pk=pk)
+        .first()
+    )
+    if inspection is None:
+        raise Http404
+    findings = inspection.findings.select_related("domain", "item_result__item").order_by("pk")
+    return render(request, "public/inspections_result.html", {"inspection": inspection, "findings": findings})
+
+
+# --- open data -----------------------------------------------------------------------------
+
+RESULT_COLUMNS = (
+    Column("id", "integer", "检查结果编号（稳定，可作主键）"),
+    Column("credit_code", "string", "被检查机构统一社会信用代码", nullable=True),
+    Column("institution_name", "string", "被检查机构名称"),
+    Column("department", "string", "检查部门"),
+    Column("kind", "string", "检查类型代码"),
+    Column("kind_name", "string", "检查类型"),
+    Column("inspected_on", "date", "检查日期", nullable=True),
+    Column("conclusion", "string", "检查结论代码"),
+    Column("conclusion_name", "string", "检查结论"),
+    Column("summary", "string", "公开摘要"),
+    Column("published_at", "date-time", "公开时间（ISO 8601）", nullable=True),
+)
+
+DRAW_COLUMNS = (
+    Column("id", "integer", "抽取编号（稳定，可作主键）"),
+    Column("plan", "string", "抽查计划"),
+    Column("region", "string", "区划"),
+    Column("department", "string", "部门"),
+    Column("status", "string", "状态代码：committed/executed/revealed/superseded"),
+    Column("seed_hash", "string", "种子的 SHA-256 哈希（抽取前公布）"),
+    Column("seed", "string", "随机种子（公开后）", nullable=True),
+    Column("drawn", "integer", "抽中的检查对象数", nullable=True),
+    Column("created_at", "date-time", "承诺时间（ISO 8601）"),
+    Column("revealed_at", "date-time", "种子公开时间（ISO 8601）", nullable=True),
+)
+
+
+def result_row(i: Inspection) -> dict[str, Any]:
+    return {
+        "id": i.pk,
+        "credit_code": i.institution.credit_code,
+        "institution_name": i.institution.name,
+        "department": i.department.name,
+        "kind": i.kind,
+        "kind_name": str(i.get_kind_display()),
+        "inspected_on": i.inspected_on.isoformat() if i.inspected_on else None,
+        "conclusion": i.conclusion,
+        "conclusion_name": str(i.get_conclusion_display()),
+        "summary": i.public_summary,
+        "published_at": i.published_at.isoformat() if i.published_at else None,
+    }
+
+
+def draw_row(d: Draw) -> dict[str, Any]:
+    return {
+        "id": d.pk,
+        "plan": d.plan.title,
+        "region": d.plan.region.name,
+        "department": d.plan.department.name,
+        "status": d.status,
+        "seed_hash": d.seed_hash,
+        "seed": d.public_seed or None,
+        "drawn": len((d.result or {}).get("drawn", [])) if d.result else None,
+        "created_at": d.created_at.isoformat(),
+        "revealed_at": d.revealed_at.isoformat() if d.revealed_at else None,
+    }
+
+
+# --- cache invalidation (infrastructure only) ----------------------------------------------
+# The services do not call ``invalidate_public_pages``; these receivers tell publicity's page
+# cache when something public changes. No business reaction hangs on them.
+
+
+def _bump() -> None:
+    invalidate_public_pages()
+    transaction.on_commit(invalidate_public_pages)
+
+
+def _on_draw(sender: Any, instance: Draw, **kwargs: Any) -> None:
+    _bump()  # every draw is public from its commitment on
+
+
+def _on_inspection(sender: Any, instance: Inspection, **kwargs: Any) -> None:
+    if instance.status == InspectionStatus.PUBLISHED or instance.published_at is not None:
+        _bump()
+
+
+def register() -> None:
+    """Home-page cards, open datasets and invalidation receivers (idempotent)."""
+    register_public_section(
+        "draws", _("随机抽取公示"), "public_inspections:draws", 20, _("双随机抽查的抽取过程与复核")
+    )
+    register_public_section(
+        "inspections",
+        _("检查结果公开"),
+        "public_inspections:results",
+        21,
+        _("已公开的监督检查结果"),
+    )
+    register_public_dataset(
+        PublicDataset(
+            key="inspection_results",
+            title=_("监督检查结果"),
+            description=_("已公开的监督检查结果（不含检查人员和任何个人信息）。"),
+            columns=RESULT_COLUMNS,
+            rows=lambda: (result_row(i) for i in published_results().iterator()),
+            page_url_name="public_inspections:results",
+        )
+    )
+    register_public_dataset(
+        PublicDataset(
+            key="draws",
+            title=_("随机抽取"),
+            description=_(
+                "双随机抽查的每次抽取：种子哈希、公开后的种子和抽中数；完整输入见各抽取的 inputs.json。"
+            ),
+            columns=DRAW_COLUMNS,
+            rows=lambda: (draw_row(d) for d in public_draws().iterator()),
+            page_url_name="public_inspections:draws",
+        )
+    )
+    for signal in (post_save, post_delete):
+        signal.connect(_on_draw, sender=Draw, dispatch_uid=f"public-insp-draw-{signal is post_save}")
+        signal.connect(
+            _on_inspection, sender=Inspection, dispatch_uid=f"public-insp-result-{signal is post_save}"
+        )

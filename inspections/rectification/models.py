@@ -1,0 +1,495 @@
+"""Rectification notices (责令限期整改通知书) with their items, responses and signed acceptances
+(一问题一整改，一整改一验收，一验收一签名), the suspension order drafted when a notice is not
+rectified in time (责令停业整顿), listed supervision of 重大 hazards (挂牌督办) and
+administrative penalties (行政处罚).
+
+Status fields are written only by ``services.py``; allowed transitions are the tables below."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from inspections.models import Finding, Inspection, Inspector
+from institutions.models import Institution
+from supervision.core.models import Department, Region
+from supervision.core.scoping import Scope, ScopedQuerySet
+from supervision.documents.models import OfficialDocument
+
+ITEM_RULE = "rectification.item"
+NOTICE_KIND, NOTICE_KIND_SHORT = "rectification", "整改"
+SUSPENSION_KIND, SUSPENSION_KIND_SHORT = "suspension", "停整"
+
+DEFAULT_CONSEQUENCE = (
+    "逾期未整改或者整改不合格的，本机关将依法责令停业整顿，并依照《养老机构管理办法》等规定予以处理；"
+    "需要采取行政强制措施的，移送有权机关依法处理；整改情况将记入信用记录并向社会公开。"
+)
+
+
+# --- notices -------------------------------------------------------------------------------
+
+
+class NoticeStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    ISSUED = "issued", _("已下达，整改中")
+    CLOSED = "closed", _("整改完成，已销号")
+
+
+NOTICE_TRANSITIONS: dict[tuple[str, str], str] = {
+    (NoticeStatus.DRAFT, NoticeStatus.ISSUED): "issue",
+    (NoticeStatus.ISSUED, NoticeStatus.CLOSED): "close",
+}
+
+
+class RectificationNotice(models.Model):
+    """责令限期整改通知书: one institution, one or more problems, issued by a civil-affairs or
+    partner department and numbered per department, region and year."""
+
+    institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="rectification_notices", verbose_name=_("机构")
+    )
+    issuing_department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="rectification_notices", verbose_name=_("下达部门")
+    )
+    issuing_region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("下达机关所在区划")
+    )
+    status = models.CharField(
+        _("状态"), max_length=10, choices=NoticeStatus.choices, default=NoticeStatus.DRAFT, db_index=True
+    )
+    number = models.CharField(_("文号"), max_length=100, blank=True, db_index=True)
+    consequence = models.TextField(_("逾期不整改的后果"), default=DEFAULT_CONSEQUENCE)
+    reconsideration_body = models.CharField(
+        _("行政复议机关"), max_length=100, blank=True, help_text=_("如：阳谷县人民政府")
+    )
+    court = models.CharField(_("行政诉讼法院"), max_length=100, blank=True, help_text=_("如：阳谷县人民法院"))
+    issued_on = models.DateField(_("下达日期"), null=True, blank=True, db_index=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("下达人"),
+    )
+    document = models.ForeignKey(
+        OfficialDocument,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("通知书"),
+    )
+    closed_at = models.DateTimeField(_("销号时间"), null=True, blank=True)
+    published_on = models.DateField(_("结果公开日期"), null=True, blank=True, db_index=True)
+    escalated_at = models.DateTimeField(_("逾期升级时间"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("起草人"),
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = Scope(region="institution__region", department="issuing_department")
+
+    class Meta:
+        verbose_name = _("责令限期整改通知书")
+        verbose_name_plural = _("责令限期整改通知书")
+        ordering = ["-issued_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuing_department", "issuing_region", "number"],
+                condition=~models.Q(number=""),
+                name="uniq_rectification_notice_number",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number or '（草稿）'} {self.institution}"
+
+    @property
+    def issuer_name(self) -> str:
+        return f"{self.issuing_region.name}{self.issuing_department.name}"
+
+
+class ItemState(models.TextChoices):
+    PENDING = "pending", _("待整改")
+    RESPONDED = "responded", _("已报整改，待验收")
+    REJECTED = "rejected", _("验收不通过，继续整改")
+    ACCEPTED = "accepted", _("验收通过")
+
+
+ITEM_TRANSITIONS: dict[tuple[str, str], str] = {
+    (ItemState.PENDING, ItemState.RESPONDED): "respond",
+    (ItemState.REJECTED, ItemState.RESPONDED): "respond",
+    (ItemState.RESPONDED, ItemState.RESPONDED): "respond",  # a further report before acceptance
+    (ItemState.RESPONDED, ItemState.ACCEPTED): "accept",
+    (ItemState.PENDING, ItemState.REJECTED): "reject",  # re-inspection found nothing done
+    (ItemState.RESPONDED, ItemState.REJECTED): "reject",
+    (ItemState.REJECTED, ItemState.REJECTED): "reject",
+}
+OPEN_ITEM_STATES = (ItemState.PENDING, ItemState.RESPONDED, ItemState.REJECTED)
+
+
+class NoticeItemQuerySet(ScopedQuerySet):
+    def unresolved(self) -> NoticeItemQuerySet:
+        return self.filter(state__in=OPEN_ITEM_STATES)
+
+
+class NoticeItem(models.Model):
+    """One problem of a notice (一问题一整改) with its legal basis, requirement and own period.
+    The problem text is copied from the finding: the issued document must not change."""
+
+    notice = models.ForeignKey(
+        RectificationNotice, on_delete=models.CASCADE, related_name="items", verbose_name=_("整改通知书")
+    )
+    finding = models.ForeignKey(
+        Finding, on_delete=models.PROTECT, related_name="notice_items", verbose_name=_("问题隐患")
+    )
+    seq = models.PositiveSmallIntegerField(_("序号"), default=1)
+    problem = models.TextField(_("问题"))
+    legal_basis = models.CharField(_("法律依据"), max_length=300)
+    requirement = models.TextField(_("整改要求"))
+    period_workdays = models.PositiveSmallIntegerField(
+        _("整改期限（工作日）"), null=True, blank=True, help_text=_("与“整改期限（日期）”二选一")
+    )
+    due_date_set = models.DateField(_("整改期限（日期）"), null=True, blank=True)
+    due = models.DateField(_("整改截止日"), null=True, blank=True, db_index=True)
+    state = models.CharField(
+        _("状态"), max_length=10, choices=ItemState.choices, default=ItemState.PENDING, db_index=True
+    )
+    accepted_at = models.DateTimeField(_("验收通过时间"), null=True, blank=True)
+
+    objects = NoticeItemQuerySet.as_manager()
+    scope = Scope(region="notice__institution__region", department="notice__issuing_department")
+
+    class Meta:
+        verbose_name = _("整改事项")
+        verbose_name_plural = _("整改事项")
+        ordering = ["notice_id", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["notice", "finding"], name="uniq_notice_item_finding"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.notice.number or '草稿'} 第{self.seq}项"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_ITEM_STATES
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_open and self.due is not None and self.due < timezone.localdate()
+
+    @property
+    def period_text(self) -> str:
+        if self.period_workdays:
+            return f"{self.period_workdays}个工作日"
+        return ""
+
+
+class ItemResponse(models.Model):
+    """The institution's report on one item (what was done, evidence), recorded by staff."""
+
+    item = models.ForeignKey(
+        NoticeItem, on_delete=models.CASCADE, related_name="responses", verbose_name=_("整改事项")
+    )
+    round = models.PositiveSmallIntegerField(_("轮次"), default=1)
+    action_taken = models.TextField(_("整改措施及完成情况"))
+    evidence_text = models.TextField(_("佐证材料说明"), blank=True)
+    evidence_name = models.CharField(_("佐证文件名"), max_length=200, blank=True)
+    evidence_path = models.CharField(_("佐证文件存储路径"), max_length=200, blank=True, editable=False)
+    evidence_sha256 = models.CharField(_("佐证文件 SHA-256"), max_length=64, blank=True)
+    responded_on = models.DateField(_("报告日期"), default=dt.date.today)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("录入人"),
+    )
+    recorded_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("整改报告")
+        verbose_name_plural = _("整改报告")
+        ordering = ["item_id", "round", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.item} · 第{self.round}次报告"
+
+
+class Verdict(models.TextChoices):
+    ACCEPTED = "accepted", _("验收通过")
+    REJECTED = "rejected", _("验收不通过")
+
+
+class Acceptance(models.Model):
+    """一验收一签名: one acceptance decision on one item, signed by a named inspector, on a
+    re-inspection (linked when one was recorded, else its date), with what was seen."""
+
+    item = models.ForeignKey(
+        NoticeItem, on_delete=models.CASCADE, related_name="acceptances", verbose_name=_("整改事项")
+    )
+    response = models.OneToOneField(
+        ItemResponse,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="acceptance",
+        verbose_name=_("对应整改报告"),
+    )
+    verdict = models.CharField(_("验收结论"), max_length=10, choices=Verdict.choices)
+    acceptor = models.ForeignKey(
+        Inspector, on_delete=models.PROTECT, related_name="+", verbose_name=_("验收人")
+    )
+    acceptor_name = models.CharField(_("验收人签名"), max_length=50)
+    acceptor_certificate = models.CharField(_("执法证号"), max_length=40)
+    observed = models.TextField(_("现场核查情况"))
+    reinspection = models.ForeignKey(
+        Inspection, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("复查")
+    )
+    reinspected_on = models.DateField(_("复查日期"))
+    new_due = models.DateField(_("重新限定的整改截止日"), null=True, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("录入账号"),
+    )
+    signed_at = models.DateTimeField(_("签名时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("整改验收签名")
+        verbose_name_plural = _("整改验收签名")
+        ordering = ["item_id", "signed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.item} · {self.get_verdict_display()} · {self.acceptor_name}"
+
+
+# --- suspension orders ---------------------------------------------------------------------
+
+
+class OrderStatus(models.TextChoices):
+    DRAFT = "draft", _("待领导审批")
+    APPROVED = "approved", _("已批准下达")
+
+
+class SuspensionOrder(models.Model):
+    """责令停业整顿决定书, drafted once per overdue notice, approved by a leader."""
+
+    notice = models.OneToOneField(
+        RectificationNotice,
+        on_delete=models.PROTECT,
+        related_name="suspension_order",
+        verbose_name=_("整改通知书"),
+    )
+    status = models.CharField(
+        _("状态"), max_length=10, choices=OrderStatus.choices, default=OrderStatus.DRAFT, db_index=True
+    )
+    reasons = models.TextField(_("逾期未整改事项"))
+    period_text = models.CharField(
+        _("停业整顿期限"), max_length=200, default="自本决定送达之日起停业整顿，至整改验收合格之日止"
+    )
+    number = models.CharField(_("文号"), max_length=100, blank=True)
+    document = models.ForeignKey(
+        OfficialDocument,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("决定书"),
+    )
+    drafted_at = models.DateTimeField(_("起草时间"), auto_now_add=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("批准人"),
+    )
+    approved_at = models.DateTimeField(_("批准时间"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = Scope(region="notice__institution__region", department="notice__issuing_department")
+
+    class Meta:
+        verbose_name = _("责令停业整顿决定书")
+        verbose_name_plural = _("责令停业整顿决定书")
+        ordering = ["-drafted_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.number or '（待审批）'} {self.notice.institution}"
+
+
+# --- listed supervision --------------------------------------------------------------------
+
+
+class ListingStatus(models.TextChoices):
+    OPEN = "open", _("督办中")
+    CLOSED = "closed", _("已销号")
+
+
+class ListedSupervision(models.Model):
+    """挂牌督办 of one 重大 hazard: the supervising government body, the deadline, progress
+    reports and closure."""
+
+    finding = models.OneToOneField(
+        Finding, on_delete=models.PROTECT, related_name="listing", verbose_name=_("重大隐患")
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="+", verbose_name=_("承办部门")
+    )
+    supervising_body = models.CharField(_("挂牌督办机关"), max_length=100)
+    deadline = models.DateField(_("督办期限"))
+    status = models.CharField(
+        _("状态"), max_length=10, choices=ListingStatus.choices, default=ListingStatus.OPEN, db_index=True
+    )
+    listed_on = models.DateField(_("挂牌日期"), default=dt.date.today)
+    closed_on = models.DateField(_("销号日期"), null=True, blank=True)
+    closure_note = models.TextField(_("销号说明"), blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("销号人"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("登记人"),
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    scope = Scope(region="finding__institution__region", domain="finding__domain", department="department")
+
+    class Meta:
+        verbose_name = _("挂牌督办")
+        verbose_name_plural = _("挂牌督办")
+        ordering = ["status", "deadline", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.supervising_body} 挂牌督办 · {self.finding}"
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status == ListingStatus.OPEN and self.deadline < timezone.localdate()
+
+
+class ListingProgress(models.Model):
+    listing = models.ForeignKey(
+        ListedSupervision, on_delete=models.CASCADE, related_name="progress", verbose_name=_("挂牌督办")
+    )
+    reported_on = models.DateField(_("报告日期"), default=dt.date.today)
+    text = models.TextField(_("进展情况"))
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("报告人"),
+    )
+    created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("督办进展")
+        verbose_name_plural = _("督办进展")
+        ordering = ["reported_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.reported_on} {self.text[:20]}"
+
+
+# --- penalties -----------------------------------------------------------------------------
+
+
+class PenaltyKind(models.TextChoices):
+    WARNING = "warning", _("警告")
+    FINE = "fine", _("罚款")
+    CONFISCATION = "confiscation", _("没收违法所得、没收非法财物")
+    SUSPENSION = "suspension", _("责令停产停业")
+    LICENCE = "licence", _("暂扣或吊销许可证件")
+    OTHER = "other", _("其他")
+
+
+class AppealStatus(models.TextChoices):
+    NONE = "none", _("未申请复议或起诉")
+    RECONSIDERATION = "reconsideration", _("行政复议中")
+    LITIGATION = "litigation", _("行政诉讼中")
+    UPHELD = "upheld", _("维持")
+    CHANGED = "changed", _("变更")
+    REVOKED = "revoked", _("撤销")
+
+
+class Penalty(models.Model):
+    """行政处罚决定: decision number, legal basis, type (fine with amount), date, appeal status."""
+
+    institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="penalties", verbose_name=_("当事机构")
+    )
+    findings = models.ManyToManyField(
+        Finding, blank=True, related_name="penalties", verbose_name=_("相关问题")
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="+", verbose_name=_("处罚机关")
+    )
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("处罚机关所在区划")
+    )
+    decision_number = models.CharField(_("决定书文号"), max_length=100)
+    kind = models.CharField(_("处罚种类"), max_length=16, choices=PenaltyKind.choices)
+    fine_amount = models.DecimalField(
+        _("罚款金额（元）"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    confiscated = models.CharField(_("没收财物/违法所得"), max_length=300, blank=True)
+    facts = models.TextField(_("违法事实"))
+    legal_basis = models.CharField(_("处罚依据"), max_length=300)
+    decided_on = models.DateField(_("决定日期"))
+    legal_representative = models.CharField(_("法定代表人（负责人）"), max_length=50, blank=True)
+    appeal_status = models.CharField(
+        _("复议诉讼状态"), max_length=16, choices=AppealStatus.choices, default=AppealStatus.NONE
+    )
+    published_on = models.DateField(_("公示日期"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("录入人"),
+    )
+    created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = Scope(region="institution__region", department="department")
+
+    class Meta:
+        verbose_name = _("行政处罚")
+        verbose_name_plural = _("行政处罚")
+        ordering = ["-decided_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["department", "decision_number"], name="uniq_penalty_decision"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.decision_number} {self.institution}"
