@@ -1,0 +1,51 @@
+"""The handler launches a complaint-triggered, unannounced inspection through the inspections
+service; a referral from another department becomes a routed complaint."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from inspections.complaints import services
+from inspections.models import InspectionKind
+from tests.inspections.factories import InspectorFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_launch_unannounced_inspection(world, fire_complaint):
+    team = [InspectorFactory(department=world.xf, region=world.yanggu) for _ in range(2)]
+    with pytest.raises(ValidationError):
+        services.complaint_launch_inspection(
+            fire_complaint, actor=world.yanggu_mz, team=team
+        )  # not the handler
+    inspection = services.complaint_launch_inspection(fire_complaint, actor=world.yanggu_xf, team=team)
+    fire_complaint.refresh_from_db()
+    assert inspection.kind == InspectionKind.COMPLAINT and inspection.unannounced
+    assert inspection.department == world.xf and inspection.institution == fire_complaint.institution
+    assert fire_complaint.inspection == inspection and fire_complaint.state == "in_progress"
+    assert (
+        services.complaint_launch_inspection(fire_complaint, actor=world.yanggu_xf, team=team) == inspection
+    )
+
+
+def test_referral_becomes_a_complaint(world, home):
+    from supervision.referrals.services import referral_create
+
+    referral = referral_create(
+        home,
+        actor=world.yanggu_mz,
+        domain=world.sj.remits.get().domain,
+        from_department=world.mz,
+        from_region=world.yanggu,
+        title="群众反映食堂卫生差",
+        description="民政走访时老人反映饭菜不洁。",
+        institution_name=home.name,
+        credit_code=home.credit_code,
+        found_on=dt.date(2026, 10, 9),
+    )
+    c = services.complaint_from_referral(referral, actor=world.yanggu_mz)
+    assert c.channel == "referral" and c.institution == home and c.handling_department == world.sj
+    assert services.complaint_from_referral(referral) == c

@@ -1,0 +1,35 @@
+"""What `make run` does on a fresh machine: migrate an empty database and load the demo data.
+
+Run in a subprocess against a new SQLite file, so that import-time database access or a
+migration that only works on a populated database is caught."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def manage(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}"}
+    env.pop("REDIS_URL", None)  # the embedded default: tasks in-process
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for browser tests only
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
+    )
+
+
+def test_migrate_and_seed_demo_on_an_empty_database_twice(tmp_path):
+    db = tmp_path / "fresh.sqlite3"
+    migrated = manage(db, "migrate", "--noinput")
+    assert migrated.returncode == 0, migrated.stderr[-3000:]
+    first = manage(db, "seed_demo")
+    assert first.returncode == 0, first.stderr[-3000:]
+    assert "Demo-Pass-2026!" in first.stdout and "yanggu_mz" in first.stdout
+    again = manage(db, "seed_demo")  # idempotent
+    assert again.returncode == 0, again.stderr[-3000:]
+    check = manage(db, "check", "--fail-level", "ERROR")
+    assert check.returncode == 0, check.stderr[-3000:]

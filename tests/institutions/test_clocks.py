@@ -1,0 +1,112 @@
+"""The two 20-working-day clocks (000 (十一), 003 1., 004 2.5/2.6) across the 2026 National Day
+holiday, their closing by the on-site check record, and the half-yearly drill clock."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from institutions import services
+from institutions.models import InstitutionStatus
+from supervision.deadlines.services import open_deadlines_for
+from tests.institutions.factories import InstitutionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def file(inst, actor, on):
+    return services.filing_submit(
+        inst, actor=actor, submitted_on=on, commitment_text="本机构承诺……", certificate_number="民证字第 8 号"
+    )
+
+
+def test_filing_on_2026_09_28_is_due_2026_10_30(world, yanggu_home):
+    file(yanggu_home, world.yanggu_mz, dt.date(2026, 9, 28))
+    yanggu_home.refresh_from_db()
+    assert yanggu_home.status == InstitutionStatus.FILED
+    (clock,) = open_deadlines_for(yanggu_home)
+    assert clock.rule.code == "filing.onsite_check"
+    # National Day 10-01..10-07 off (10-01..03 statutory), Saturday 10-10 a make-up workday.
+    assert clock.due == dt.date(2026, 10, 30)
+    assert clock.region == world.yanggu and clock.department == world.mz
+
+
+def test_unfiled_discovery_on_2026_09_28_is_due_2026_10_30(world):
+    black = InstitutionFactory(
+        region=world.yanggu_town, credit_code=None, status=InstitutionStatus.UNREGISTERED, name="夕阳红之家"
+    )
+    services.institution_discover_unfiled(
+        black, actor=world.yanggu_mz, discovered_on=dt.date(2026, 9, 28), residents=12
+    )
+    (clock,) = open_deadlines_for(black)
+    assert clock.rule.code == "unfiled.onsite_check" and clock.due == dt.date(2026, 10, 30)
+    black.refresh_from_db()
+    assert black.residents == 12 and black.unfiled_discovered_on == dt.date(2026, 9, 28)
+    # Repeating the discovery opens nothing new.
+    services.institution_discover_unfiled(black, actor=world.yanggu_mz, discovered_on=dt.date(2026, 9, 28))
+    assert open_deadlines_for(black).count() == 1
+
+
+def test_discovery_starting_on_a_holiday_counts_from_the_next_workday(world):
+    inst = InstitutionFactory(region=world.yanggu_town, status=InstitutionStatus.REGISTERED_NOT_OPERATING)
+    services.institution_discover_unfiled(inst, actor=world.yanggu_mz, discovered_on=dt.date(2026, 10, 2))
+    (clock,) = open_deadlines_for(inst)
+    # Working days after 10-02: 10-08, 10-09, 10-10 (make-up), 10-12…16, 19…23, 26…30, 11-02, 11-03.
+    assert clock.due == dt.date(2026, 11, 3)
+    inst.refresh_from_db()
+    assert inst.status == InstitutionStatus.REGISTERED_NOT_FILED  # found operating
+
+
+def test_onsite_check_closes_the_open_clock(world, yanggu_home):
+    file(yanggu_home, world.yanggu_mz, dt.date(2026, 9, 28))
+    check = services.onsite_check_record(
+        yanggu_home,
+        actor=world.yanggu_mz,
+        checked_on=dt.date(2026, 10, 15),
+        inspectors="王建国、刘洋",
+        result="consistent",
+    )
+    assert not open_deadlines_for(yanggu_home).exists()
+    from supervision.deadlines.models import Deadline
+
+    met = Deadline.objects.get(rule__code="filing.onsite_check")
+    assert met.state == "met" and met.met_by_id == check.pk
+
+
+def test_filing_twice_is_refused_and_change_filing_keeps_history(world, yanggu_home):
+    file(yanggu_home, world.yanggu_mz, dt.date(2026, 9, 28))
+    with pytest.raises(Exception) as exc:
+        file(yanggu_home, world.yanggu_mz, dt.date(2026, 9, 29))
+    assert "变更备案" in str(exc.value)
+    change = services.filing_change(
+        yanggu_home,
+        actor=world.yanggu_mz,
+        submitted_on=dt.date(2026, 11, 2),
+        changes={"beds": 120, "address": "新址 8 号"},
+    )
+    assert change.changes["beds"] == ["80", "120"]
+    yanggu_home.refresh_from_db()
+    assert yanggu_home.beds == 120
+    assert [f.kind for f in yanggu_home.filings.all()] == ["change", "initial"]
+
+
+def test_drill_meets_and_reopens_half_yearly_clock(world, yanggu_home):
+    services.drill_record(
+        yanggu_home, actor=world.yanggu_mz, held_on=dt.date(2026, 3, 10), kind="special", participants=40
+    )
+    (clock,) = open_deadlines_for(yanggu_home)
+    assert clock.rule.code == "drill.half_yearly" and clock.start == dt.date(2026, 3, 10)
+    second = services.drill_record(
+        yanggu_home, actor=world.yanggu_mz, held_on=dt.date(2026, 8, 1), kind="comprehensive"
+    )
+    (clock2,) = open_deadlines_for(yanggu_home)
+    assert clock2.pk != clock.pk and clock2.start == dt.date(2026, 8, 1)
+    clock.refresh_from_db()
+    assert clock.state == "met" and clock.met_by_id == second.pk
+
+
+def test_detail_page_shows_open_clock(world, client_for, yanggu_home):
+    file(yanggu_home, world.yanggu_mz, dt.date(2026, 9, 28))
+    body = client_for(world.yanggu_mz).get(f"/institutions/{yanggu_home.pk}/").content.decode()
+    assert "备案后现场检查" in body and "2026-10-30" in body

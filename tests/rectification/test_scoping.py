@@ -1,0 +1,90 @@
+"""Scope(region="institution__region", department="issuing_department"): the lead department
+sees every notice in its jurisdiction; a partner sees its own; a sibling county sees none."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from inspections.rectification import services
+from inspections.rectification.models import NoticeItem, Penalty, RectificationNotice
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def notices(world, site, issued):
+    mz_notice = issued(site.duty)
+    xf_notice = services.notice_issue(
+        services.notice_create(
+            site.home,
+            [services.ItemSpec(site.fire, "《消防法》第二十八条", "清理", period_workdays=3)],
+            actor=world.yanggu_xf,
+        ),
+        actor=world.yanggu_xf,
+        on=dt.date(2026, 9, 28),
+    )
+    return mz_notice, xf_notice
+
+
+def visible(user):
+    return set(RectificationNotice.objects.visible_to(user).values_list("number", flat=True))
+
+
+def test_lead_sees_all_partner_sees_its_own(world, notices):
+    mz_notice, xf_notice = notices
+    assert visible(world.yanggu_mz) == {mz_notice.number, xf_notice.number}
+    assert visible(world.yanggu_xf) == {xf_notice.number}
+    assert visible(world.dongchangfu_mz) == set()
+    assert visible(world.outsider) == set()
+    assert set(NoticeItem.objects.visible_to(world.yanggu_xf).values_list("notice_id", flat=True)) == {
+        xf_notice.pk
+    }
+
+
+def test_pages_api_and_documents_answer_404_out_of_scope(world, notices, client_for, api_for):
+    mz_notice, xf_notice = notices
+    xf = client_for(world.yanggu_xf)
+    assert xf.get(f"/inspections/rectification/notices/{mz_notice.pk}/").status_code == 404
+    assert xf.get(f"/documents/{mz_notice.document_id}/download/").status_code == 404
+    assert xf.get(f"/inspections/rectification/notices/{xf_notice.pk}/").status_code == 200
+    listing = xf.get("/inspections/rectification/notices/").content.decode()
+    assert xf_notice.number in listing and mz_notice.number not in listing
+    api = api_for(world.yanggu_xf)
+    numbers = {row["number"] for row in api.get("/api/v1/rectifications/").json()["results"]}
+    assert numbers == {xf_notice.number}
+    item = mz_notice.items.get()
+    response = api.post(
+        f"/api/v1/rectifications/{mz_notice.pk}/respond/", {"item": item.pk, "action_taken": "x"}
+    )
+    assert response.status_code == 404
+    sibling = api_for(world.dongchangfu_mz)
+    assert sibling.get(f"/api/v1/rectifications/{xf_notice.pk}/").status_code == 404
+
+
+def test_a_partner_cannot_issue_in_another_departments_name(world, site, draft):
+    from django.http import Http404
+
+    notice = draft(site.duty)  # drafted by civil affairs: out of the fire department's scope
+    with pytest.raises(Http404):
+        services.notice_issue(notice, actor=world.yanggu_xf, on=dt.date(2026, 9, 28))
+    notice.refresh_from_db()
+    assert notice.status == "draft"
+
+
+def test_penalties_are_scoped_by_department(world, site):
+    services.penalty_record(
+        site.home,
+        actor=world.yanggu_xf,
+        decision_number="阳消行罚决字〔2026〕1号",
+        kind="fine",
+        fine_amount=5000,
+        facts="安全出口堵塞",
+        legal_basis="《消防法》第六十条",
+        decided_on=dt.date(2026, 10, 20),
+        findings=[site.fire],
+    )
+    assert Penalty.objects.visible_to(world.yanggu_mz).count() == 1
+    assert Penalty.objects.visible_to(world.yanggu_xf).count() == 1
+    assert Penalty.objects.visible_to(world.dongchangfu_mz).count() == 0
