@@ -306,11 +306,13 @@ class Reminder(models.Model):
     stored at all since the sweep compares stage boundaries; ``delivered`` is False only on rows
     written by older sweeps that recorded them."""
 
-    deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="reminders")
+    # No index of its own on deadline or sweep_id: the unique (deadline, stage) index serves
+    # lookups by deadline, and every index is paid for on each row a sweep claims.
+    deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="reminders", db_index=False)
     stage = models.CharField(_("提醒阶段"), max_length=32)
     escalate = models.BooleanField(_("升级督办"), default=False)
     delivered = models.BooleanField(_("已发送"), default=True)
-    sweep_id = models.CharField(max_length=32, db_index=True)
+    sweep_id = models.CharField(max_length=32)
     sent_at = models.DateTimeField(_("发送时间"))
     recipients = models.PositiveIntegerField(_("接收人数"), default=0)
     delivered_at = models.DateTimeField(_("通知生成时间"), null=True, blank=True)

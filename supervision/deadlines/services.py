@@ -452,7 +452,8 @@ def sweep(now: dt.datetime | None = None, *, queue: str | None = None) -> SweepR
        with this sweep's id: the unique constraint makes a second claim impossible. An ordinary
        stage whose successor has also fired (catch-up) is superseded and simply not claimed
        (``due <= successor's boundary``); boundaries only grow with time, so it never fires later;
-    4. one UPDATE retires clocks whose last stage is claimed;
+    4. the clocks whose last stage is claimed are retired (``reminders_done``), in the same
+       statement on PostgreSQL (a data-modifying CTE over the INSERT's RETURNING);
     5. one EXISTS looks for claimed reminders not yet delivered (this sweep's, or an earlier
        one's whose delivery task was lost) and, if any, ``deliver`` is queued after commit.
     Notifications and e-mail are made by ``deliver``, outside the claim."""
@@ -475,32 +476,49 @@ def sweep(now: dt.datetime | None = None, *, queue: str | None = None) -> SweepR
             for plan_id, stage, bound, later, esc, last in plan_rows:
                 params.extend([plan_id, stage, _d(bound), _d(later), esc, last])
             max_bound = _d(max(r[2] for r in plan_rows))
+            claim_sql = f"""
+                INSERT INTO {r_t} (deadline_id, stage, escalate, delivered, sweep_id, sent_at, recipients)
+                SELECT d.id, s.column2, s.column5, %s, %s, %s, 0
+                FROM {d_t} d
+                JOIN (VALUES {values}) AS s ON s.column1 = d.stage_plan_id AND d.due <= s.column3
+                WHERE d.state IN (%s, %s) AND d.reminders_done = %s AND d.due <= %s
+                  AND (s.column4 IS NULL OR d.due > s.column4)
+                  AND NOT EXISTS (
+                      SELECT 1 FROM {r_t} r WHERE r.deadline_id = d.id AND r.stage = s.column2
+                  )
+                ON CONFLICT (deadline_id, stage) DO NOTHING"""
+            claim_params = [True, sweep_id, _dt(now), *params, "open", "overdue", False, max_bound]
+            last_stages = [(r[0], r[1]) for r in plan_rows if r[5]]
+            last_params = [x for pair in last_stages for x in pair]
             with connection.cursor() as cur:
-                cur.execute(
-                    f"""
-                    INSERT INTO {r_t} (deadline_id, stage, escalate, delivered, sweep_id, sent_at, recipients)
-                    SELECT d.id, s.column2, s.column5, %s, %s, %s, 0
-                    FROM {d_t} d
-                    JOIN (VALUES {values}) AS s ON s.column1 = d.stage_plan_id AND d.due <= s.column3
-                    WHERE d.state IN (%s, %s) AND d.reminders_done = %s AND d.due <= %s
-                      AND (s.column4 IS NULL OR d.due > s.column4)
-                      AND NOT EXISTS (
-                          SELECT 1 FROM {r_t} r WHERE r.deadline_id = d.id AND r.stage = s.column2
-                      )
-                    ON CONFLICT (deadline_id, stage) DO NOTHING
-                    """,
-                    [True, sweep_id, _dt(now), *params, "open", "overdue", False, max_bound],
-                )
-                claimed = cur.rowcount
-                if claimed:
-                    last_stages = [(r[0], r[1]) for r in plan_rows if r[5]]
-                    cond = " OR ".join(["(d.stage_plan_id = %s AND r.stage = %s)"] * len(last_stages))
+                if connection.vendor == "postgresql":
+                    # One statement: the claim, and the retirement of the clocks whose last stage
+                    # it took, joined on what the INSERT returned, so that Reminder needs no
+                    # index on sweep_id (each index entry is paid on every claimed row).
+                    retire = ""
+                    if last_stages:
+                        cond = " OR ".join(["(d.stage_plan_id = %s AND c.stage = %s)"] * len(last_stages))
+                        retire = f""", retired AS (
+                            UPDATE {d_t} d SET reminders_done = %s FROM claimed c
+                            WHERE d.id = c.deadline_id AND ({cond}))"""
+                        last_params = [True, *last_params]
                     cur.execute(
-                        f"""UPDATE {d_t} SET reminders_done = %s WHERE id IN (
-                            SELECT r.deadline_id FROM {r_t} r JOIN {d_t} d ON d.id = r.deadline_id
-                            WHERE r.sweep_id = %s AND ({cond}))""",
-                        [True, sweep_id, *[x for pair in last_stages for x in pair]],
+                        f"WITH claimed AS ({claim_sql} RETURNING deadline_id, stage){retire} "
+                        "SELECT COUNT(*) FROM claimed",
+                        [*claim_params, *(last_params if last_stages else [])],
                     )
+                    claimed = cur.fetchone()[0]
+                else:
+                    cur.execute(claim_sql, claim_params)
+                    claimed = cur.rowcount
+                    if claimed and last_stages:
+                        cond = " OR ".join(["(d.stage_plan_id = %s AND r.stage = %s)"] * len(last_stages))
+                        cur.execute(
+                            f"""UPDATE {d_t} SET reminders_done = %s WHERE id IN (
+                                SELECT r.deadline_id FROM {r_t} r JOIN {d_t} d ON d.id = r.deadline_id
+                                WHERE r.sweep_id = %s AND ({cond}))""",
+                            [True, sweep_id, *last_params],
+                        )
         pending = bool(claimed) or Reminder.objects.filter(delivered_at__isnull=True).exists()
         if pending:
             options = {"queue": queue} if queue else {}
