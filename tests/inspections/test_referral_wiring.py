@@ -45,7 +45,7 @@ def test_in_remit_finding_opens_no_referral(field, world):
 def test_recognised_result_is_recorded_on_the_finding(field, world):
     finding = fire_finding(field, world)
     referral = Referral.objects.get()
-    referrals.referral_send(referral, actor=world.yanggu_mz, on=add_workdays(finding.found_on, 2))
+    referrals.referral_send(referral, actor=world.yanggu_mz, on=finding.found_on)
     referrals.referral_acknowledge(referral, actor=world.yanggu_xf)
     referrals.referral_respond(
         referral, actor=world.yanggu_xf, action_taken="现场复查并责令整改", result="已拆除门锁，恢复疏散通道"
