@@ -15,6 +15,11 @@ re-implement it):
    + 0.5) / 2^53`` is uniform in (0, 1) and its key is ``u^(1/w)``, compared as
    ``ln(u) / w``; the n largest keys win (ties broken by code). Probability of inclusion grows
    with the weight exactly as sequential weighted sampling would.
+   Stratified variant ``hmac-es-strata-v1`` (when the inputs carry a non-empty
+   ``class_ratios`` = risk class → ratio): the non-uncapped institutions are split by their
+   ``risk`` field (missing = ``low``) and step 3 runs once per class with
+   ``n_c = ceil(ratio_c × count_c)`` (``ratio`` for a class not listed), same keys. So a plan can
+   fix "high risk 50 %, medium 30 %, low 10 %" exactly instead of in expectation.
 4. Inspectors: drawn institutions are staffed in code order. For each, candidate indexes
    ``HMAC-SHA256(seed, "insp|" + code + "|" + k)`` mod M for k = 0, 1, 2 … are walked; an
    inspector is skipped if excluded for that institution, already in the team, or at the cap.
@@ -39,6 +44,7 @@ from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
 ALGORITHM = "hmac-es-v1"
+ALGORITHM_STRATIFIED = "hmac-es-strata-v1"
 _TWO_53 = float(1 << 53)
 
 
@@ -60,12 +66,8 @@ def sample_size(ratio: str | Decimal, population: int) -> int:
     return min(population, int((r * population).to_integral_value(rounding=ROUND_CEILING)))
 
 
-def draw_institutions(seed_hex: str, institutions: list[Mapping[str, Any]], ratio: str) -> list[str]:
-    """Step 3: the codes of the drawn institutions, sorted."""
-    key = bytes.fromhex(seed_hex)
-    uncapped = [i["code"] for i in institutions if i.get("uncapped")]
-    pool = [i for i in institutions if not i.get("uncapped")]
-    n = sample_size(ratio, len(pool))
+def _weighted_sample(key: bytes, pool: list[Mapping[str, Any]], n: int) -> list[str]:
+    """Efraimidis–Spirakis: the ``n`` codes of ``pool`` with the largest ln(u)/weight."""
 
     def entries():
         for inst in pool:
@@ -73,11 +75,34 @@ def draw_institutions(seed_hex: str, institutions: list[Mapping[str, Any]], rati
             if weight <= 0:
                 continue
             u = _uniform(key, "inst|" + inst["code"])
-            # Largest ln(u)/w wins; negate the code ordering for a deterministic tie-break.
             yield (math.log(u) / weight, inst["code"])
 
-    chosen = heapq.nlargest(n, entries(), key=lambda e: (e[0], _Desc(e[1])))
-    return sorted({*uncapped, *(code for _, code in chosen)})
+    # Largest key wins; on equal keys the smaller code wins (deterministic tie-break).
+    return [code for _, code in heapq.nlargest(n, entries(), key=lambda e: (e[0], _Desc(e[1])))]
+
+
+def draw_institutions(
+    seed_hex: str,
+    institutions: list[Mapping[str, Any]],
+    ratio: str,
+    class_ratios: Mapping[str, Any] | None = None,
+) -> list[str]:
+    """Step 3: the codes of the drawn institutions, sorted. With ``class_ratios`` each risk
+    class is its own stratum with its own ratio (classes not listed use ``ratio``)."""
+    key = bytes.fromhex(seed_hex)
+    uncapped = [i["code"] for i in institutions if i.get("uncapped")]
+    pool = [i for i in institutions if not i.get("uncapped")]
+    chosen: list[str] = []
+    if class_ratios:
+        strata: dict[str, list[Mapping[str, Any]]] = {}
+        for inst in pool:
+            strata.setdefault(str(inst.get("risk") or "low"), []).append(inst)
+        for cls, members in sorted(strata.items()):
+            n = sample_size(str(class_ratios.get(cls, ratio)), len(members))
+            chosen.extend(_weighted_sample(key, members, n))
+    else:
+        chosen = _weighted_sample(key, pool, sample_size(ratio, len(pool)))
+    return sorted({*uncapped, *chosen})
 
 
 class _Desc:
@@ -166,7 +191,8 @@ def assign_teams(
 
 def run_draw(seed_hex: str, inputs: Mapping[str, Any]) -> dict[str, Any]:
     """The whole draw from the seed and the published inputs (pure, deterministic)."""
-    drawn = draw_institutions(seed_hex, list(inputs["institutions"]), str(inputs["ratio"]))
+    class_ratios = inputs.get("class_ratios") or None
+    drawn = draw_institutions(seed_hex, list(inputs["institutions"]), str(inputs["ratio"]), class_ratios)
     teams, short = assign_teams(
         seed_hex,
         drawn,
@@ -176,7 +202,13 @@ def run_draw(seed_hex: str, inputs: Mapping[str, Any]) -> dict[str, Any]:
         int(inputs.get("max_per_inspector", 0) or 0),
         inputs.get("groups") or None,
     )
-    return {"algorithm": ALGORITHM, "drawn": teams, "short": short}
+    algorithm = ALGORITHM_STRATIFIED if class_ratios else ALGORITHM
+    return {"algorithm": algorithm, "drawn": teams, "short": short}
+
+
+def algorithm_of(inputs: Mapping[str, Any]) -> str:
+    """The algorithm a draw with these inputs runs (published next to the inputs)."""
+    return ALGORITHM_STRATIFIED if inputs.get("class_ratios") else ALGORITHM
 
 
 def canonical_json(data: Any) -> str:

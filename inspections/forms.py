@@ -24,6 +24,7 @@ class PlanForm(forms.ModelForm):
             "year",
             "sampling_ratio",
             "risk_weights",
+            "class_ratios",
             "uncapped_classes",
             "team_size",
             "coverage_period",
@@ -66,6 +67,27 @@ class PlanForm(forms.ModelForm):
                 raise forms.ValidationError(_("权重须为数字。")) from exc
             if number <= 0:
                 raise forms.ValidationError(_("权重须大于 0。"))
+            clean[key] = str(number)
+        return clean
+
+    def clean_class_ratios(self):
+        ratios = self.cleaned_data["class_ratios"] or {}
+        if not isinstance(ratios, dict):
+            raise forms.ValidationError(
+                _('分风险等级抽查比例须为 JSON 对象，如 {"high": "0.5", "low": "0.1"}。')
+            )
+        from decimal import Decimal, InvalidOperation
+
+        clean = {}
+        for key, value in ratios.items():
+            if key not in ("high", "medium", "low"):
+                raise forms.ValidationError(_("风险等级只能是 high、medium、low。"))
+            try:
+                number = Decimal(str(value))
+            except InvalidOperation as exc:
+                raise forms.ValidationError(_("抽查比例须为数字。")) from exc
+            if not (0 <= number <= 1):
+                raise forms.ValidationError(_("抽查比例须在 0 到 1 之间。"))
             clean[key] = str(number)
         return clean
 

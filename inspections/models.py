@@ -193,6 +193,12 @@ class InspectionPlan(models.Model):
         default=default_risk_weights,
         help_text=_('如 {"high": "3", "medium": "1.5", "low": "1"}'),
     )
+    class_ratios = models.JSONField(
+        _("分风险等级抽查比例"),
+        default=dict,
+        blank=True,
+        help_text=_('分层抽样，如 {"high": "0.5", "low": "0.1"}；未列出的等级按总体比例'),
+    )
     uncapped_classes = models.JSONField(
         _("不设抽查比例上限的风险等级"),
         default=list,

@@ -27,7 +27,7 @@ from supervision.publicity.registry import (
 )
 from supervision.publicity.web import invalidate_public_pages, public_page
 
-from .draw import ALGORITHM, run_draw, seed_hash
+from .draw import algorithm_of, run_draw, seed_hash
 from .models import Draw, Inspection, InspectionStatus
 
 PAGE_SIZE = 25
@@ -115,7 +115,7 @@ def draw_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "draw": draw,
             "rows": rows,
             "check": check,
-            "algorithm": ALGORITHM,
+            "algorithm": algorithm_of(draw.inputs),
             "redraw": getattr(draw, "redraw", None),
         },
     )
@@ -128,7 +128,7 @@ def draw_inputs(request: HttpRequest, pk: int) -> JsonResponse:
     return JsonResponse(
         {
             "draw": draw.pk,
-            "algorithm": ALGORITHM,
+            "algorithm": algorithm_of(draw.inputs),
             "status": draw.status,
             "seed_hash": draw.seed_hash,
             "seed": draw.public_seed or None,

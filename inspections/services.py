@@ -223,6 +223,7 @@ def draw_inputs(plan: InspectionPlan, on: dt.date) -> dict[str, Any]:
         "date": on.isoformat(),
         "ratio": str(plan.sampling_ratio),
         "risk_weights": weights,
+        "class_ratios": {k: str(v) for k, v in sorted((plan.class_ratios or {}).items())},
         "uncapped_classes": sorted(uncapped),
         "team_size": plan.team_size,
         "max_per_inspector": 0,

@@ -145,3 +145,74 @@ def test_groups_put_one_member_of_each_group_in_every_team():
         assert len(row["team"]) == 2
         assert {"I000000", "I000001"} & set(row["team"]) and "I000009" in row["team"]
     assert "I000000" not in next(r["team"] for r in result["drawn"] if r["code"] == "C0004")
+
+
+def test_v1_result_is_pinned_so_published_draws_stay_verifiable():
+    """A golden result: any change to the hmac-es-v1 algorithm would make every draw already
+    published fail its public re-run, so the exact output for a fixed seed is pinned here."""
+    ins = inputs(ratio="0.25", weights={f"C{i:04d}": "3" for i in range(0, 40, 4)}, uncapped={"C0007"})
+    ins["exclusions"] = {"C0000": ["I000001"]}
+    result = run_draw(SEED_A, ins)
+    assert result["algorithm"] == "hmac-es-v1"
+    assert [(r["code"], r["team"]) for r in result["drawn"]][:4] == [
+        ("C0003", ["I000000", "I000005"]),
+        ("C0007", ["I000003", "I000000"]),
+        ("C0008", ["I000001", "I000004"]),
+        ("C0009", ["I000004", "I000003"]),
+    ]
+    assert [r["code"] for r in result["drawn"]][4:] == [
+        "C0012",
+        "C0016",
+        "C0020",
+        "C0021",
+        "C0024",
+        "C0032",
+        "C0035",
+    ]
+
+
+def stratified_inputs(class_ratios):
+    """100 institutions: 20 high, 30 medium, 50 low risk."""
+    ins = inputs(n=100, ratio="0.1", inspectors=6)
+    for i, row in enumerate(ins["institutions"]):
+        row["risk"] = "high" if i < 20 else "medium" if i < 50 else "low"
+    ins["class_ratios"] = class_ratios
+    return ins
+
+
+def test_class_ratios_fix_the_sample_size_of_each_risk_class():
+    ins = stratified_inputs({"high": "0.5", "medium": "0.2"})  # low falls back to ratio 0.1
+    for s in range(50):
+        result = run_draw(hashlib.sha256(f"s{s}".encode()).hexdigest(), ins)
+        assert result["algorithm"] == "hmac-es-strata-v1"
+        codes = [int(r["code"][1:]) for r in result["drawn"]]
+        assert sum(c < 20 for c in codes) == 10
+        assert sum(20 <= c < 50 for c in codes) == 6
+        assert sum(c >= 50 for c in codes) == 5
+
+
+def test_class_ratios_give_each_class_its_configured_frequency():
+    """Statistical, fixed seeds: over 1,000 draws a high-risk institution is drawn about half
+    the time and a low-risk one about a tenth of the time, each uniformly within its class."""
+    ins = stratified_inputs({"high": "0.5", "medium": "0.2", "low": "0.1"})
+    counts = [0] * 100
+    runs = 1000
+    for s in range(runs):
+        for row in run_draw(hashlib.sha256(f"f{s}".encode()).hexdigest(), ins)["drawn"]:
+            counts[int(row["code"][1:])] += 1
+    high, low = counts[:20], counts[50:]
+    assert sum(high) == 10 * runs and sum(low) == 5 * runs  # exact per draw
+    # Each high-risk institution: Binomial(1000, 0.5), sd ≈ 16; each low: Binomial(1000, 0.1), sd ≈ 9.5.
+    assert all(420 < c < 580 for c in high), high
+    assert all(50 < c < 150 for c in low), low
+
+
+def test_stratified_draw_is_reproducible_and_differs_with_another_seed():
+    ins = stratified_inputs({"high": "0.5"})
+    assert run_draw(SEED_A, ins) == run_draw(SEED_A, ins)
+    assert run_draw(SEED_A, ins)["drawn"] != run_draw(SEED_B, ins)["drawn"]
+
+
+def test_empty_class_ratios_is_the_weighted_algorithm():
+    ins = inputs()
+    assert run_draw(SEED_A, {**ins, "class_ratios": {}}) == run_draw(SEED_A, ins)

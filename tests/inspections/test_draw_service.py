@@ -149,3 +149,47 @@ def test_joint_plan_team_has_one_inspector_of_each_department(field, world):
         assert set(row["team"]) & xf_codes and set(row["team"]) & mz_codes
     inspection = Inspection.objects.filter(draw=draw).first()
     assert inspection.kind == "joint" and list(inspection.partner_departments.all()) == [world.xf]
+
+
+def test_plan_class_ratios_are_frozen_in_the_inputs_and_stratify_the_draw(field, world):
+    risky = field.homes[3]
+    services.finding_create(
+        risky,
+        field.fire_item.domain,
+        actor=world.yanggu_mz,
+        description="消防控制室无人值守",
+        severity="major",
+    )
+    field.plan.class_ratios = {"high": "1", "low": "0.2"}
+    field.plan.save()
+    draw = services.draw_create(field.plan, actor=world.yanggu_mz, on=dt.date(2026, 3, 2))
+    assert draw.inputs["class_ratios"] == {"high": "1", "low": "0.2"}
+    draw = services.draw_execute(draw, actor=world.yanggu_mz)
+    assert draw.result["algorithm"] == "hmac-es-strata-v1"
+    drawn = {r["code"] for r in draw.result["drawn"]}
+    assert institution_code(risky) in drawn  # the whole high stratum
+    assert len(drawn) == 1 + 1  # + ceil(0.2 × 5 low-risk homes)
+    assert draw.result == run_draw(draw.seed, draw.inputs)
+
+
+def test_plan_form_validates_class_ratios(field, world, client_for):
+    c = client_for(world.yanggu_mz)
+    data = {
+        "title": "分层抽查计划",
+        "region": world.yanggu.pk,
+        "department": world.mz.pk,
+        "year": 2026,
+        "sampling_ratio": "0.1",
+        "risk_weights": '{"high": "3", "medium": "1.5", "low": "1"}',
+        "class_ratios": '{"high": "1.5"}',
+        "uncapped_classes": "[]",
+        "team_size": 2,
+        "coverage_period": "year",
+    }
+    response = c.post("/inspections/plans/new/", data)
+    assert response.status_code == 200 and "抽查比例须在 0 到 1 之间" in response.content.decode()
+    response = c.post("/inspections/plans/new/", {**data, "class_ratios": '{"high": "0.5"}'})
+    assert response.status_code == 302
+    from inspections.models import InspectionPlan
+
+    assert InspectionPlan.objects.get(title="分层抽查计划").class_ratios == {"high": "0.5"}
