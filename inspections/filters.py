@@ -48,13 +48,40 @@ class ItemFilter(StyledFilterSet):
         fields = ["q", "domain", "is_key", "active"]
 
 
+CERTIFICATE_WARNING_DAYS = 30
+
+
 class InspectorFilter(StyledFilterSet):
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("姓名"))
     department = django_filters.ModelChoiceFilter(queryset=Department.objects.all(), label=_("部门"))
+    certificate = django_filters.ChoiceFilter(
+        choices=[
+            ("valid", _("执法证有效")),
+            ("expiring", _("执法证 30 日内到期")),
+            ("expired", _("执法证已过期")),
+        ],
+        method="filter_certificate",
+        label=_("执法证状态"),
+    )
 
     class Meta:
         model = Inspector
-        fields = ["q", "department", "active"]
+        fields = ["q", "department", "active", "certificate"]
+
+    def filter_certificate(self, queryset, name, value):
+        import datetime as dt
+
+        from django.utils import timezone
+
+        today = timezone.localdate()
+        soon = today + dt.timedelta(days=CERTIFICATE_WARNING_DAYS)
+        if value == "valid":
+            return queryset.filter(certificate_expires__gte=today)
+        if value == "expiring":
+            return queryset.filter(certificate_expires__gte=today, certificate_expires__lte=soon)
+        if value == "expired":
+            return queryset.filter(certificate_expires__lt=today)
+        return queryset
 
 
 class PlanFilter(StyledFilterSet):

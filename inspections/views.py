@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -90,6 +91,8 @@ class InspectorListView(ScopedListView):
         ("区划", "region.name"),
         ("执法证号", "certificate_number"),
         ("有效期至", "certificate_expires"),
+        ("检查领域", lambda i: "、".join(d.name for d in i.domains.all())),
+        ("在岗", lambda i: "是" if i.active else "否"),
         ("可抽取", lambda i: "是" if i.is_drawable() else "否"),
     ]
 
@@ -98,7 +101,11 @@ class InspectorListView(ScopedListView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
-        ctx["today"] = timezone.localdate()
+        from .filters import CERTIFICATE_WARNING_DAYS
+
+        today = timezone.localdate()
+        ctx["today"] = today
+        ctx["warn_until"] = today + dt.timedelta(days=CERTIFICATE_WARNING_DAYS)
         return ctx
 
 

@@ -143,14 +143,13 @@ def test_closing_meets_the_real_filing_clock(field, world):
     if not hasattr(deadlines, "deadline_open"):
         pytest.skip("deadline engine not merged yet (contract only)")
     home = field.homes[0]
-    deadlines.deadline_open(
-        home, "filing.onsite_check", dt.date.today(), department=world.mz, region=world.yanggu
-    )
+    filed_on = dt.date(2026, 3, 2)
+    deadlines.deadline_open(home, "filing.onsite_check", filed_on, department=world.mz, region=world.yanggu)
     assert deadlines.open_deadlines_for(home).filter(rule__code="filing.onsite_check").exists()
     inspection = services.inspection_create(
         home, actor=world.yanggu_mz, kind="special", team=field.inspectors[:2]
     )
-    services.inspection_close(inspection, actor=world.yanggu_mz)
+    services.inspection_close(inspection, actor=world.yanggu_mz, inspected_on=filed_on + dt.timedelta(days=9))
     assert not deadlines.open_deadlines_for(home).filter(rule__code="filing.onsite_check").exists()
     assert deadlines.open_deadlines_for(inspection).filter(rule__code="inspection.publish_result").exists()
     services.inspection_publish(inspection, actor=world.yanggu_mz)

@@ -55,11 +55,16 @@ def test_reveal_makes_seed_public_and_matches_commitment(field, world):
 
 
 def test_expired_certificate_is_not_drawable(field, world):
-    field.inspectors[1].certificate_expires = dt.date.today() - dt.timedelta(days=1)
+    draw_day = dt.date(2026, 3, 2)
+    field.inspectors[1].certificate_expires = draw_day - dt.timedelta(days=1)
     field.inspectors[1].save()
-    draw = services.draw_create(field.plan, actor=world.yanggu_mz)
+    field.inspectors[2].certificate_expires = draw_day  # still valid on its last day
+    field.inspectors[2].save()
+    draw = services.draw_create(field.plan, actor=world.yanggu_mz, on=draw_day)
     assert field.inspectors[1].public_code not in draw.inputs["inspectors"]
+    assert field.inspectors[2].public_code in draw.inputs["inspectors"]
     assert len(draw.inputs["inspectors"]) == 4
+    assert draw.inputs["date"] == "2026-03-02"
 
 
 def test_declared_conflict_and_last_team_are_recused(field, world):

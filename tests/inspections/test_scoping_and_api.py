@@ -192,3 +192,25 @@ def test_object_directory_is_live_and_scoped(field, world, client_for):
         field.other_home.name
         in client_for(world.dongchangfu_mz).get("/inspections/objects/").content.decode()
     )
+
+
+def test_inspector_directory_flags_and_filters_certificate_expiry(field, world, client_for):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    today = timezone.localdate()  # the directory speaks about today by design
+    expired, expiring = field.inspectors[3], field.inspectors[4]
+    expired.certificate_expires = today - dt.timedelta(days=1)
+    expired.save()
+    expiring.certificate_expires = today + dt.timedelta(days=10)
+    expiring.save()
+    c = client_for(world.yanggu_mz)
+    page = c.get("/inspections/inspectors/").content.decode()
+    assert page.count("cert-expired") == 1 and page.count("cert-expiring") == 1
+    names = lambda v: {  # noqa: E731
+        row["name"] for row in c.get(f"/api/v1/inspectors/?certificate={v}").json()["results"]
+    }
+    assert names("expired") == {expired.name}
+    assert names("expiring") == {expiring.name}
+    assert expired.name not in names("valid") and expiring.name in names("valid")
