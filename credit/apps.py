@@ -35,6 +35,17 @@ class CreditConfig(AppConfig):
 
         register_public_detail_section(list_status)
 
+        from supervision.workcal.services import register_schedule_listener
+
+        register_schedule_listener(recount_objection_dues)
+
         from . import public
 
         public.register()
+
+
+def recount_objection_dues(year: int) -> None:
+    """Schedule listener: a published year recounts provisional objection deadlines."""
+    from .services import objection_dues_recompute
+
+    objection_dues_recompute(year)

@@ -28,6 +28,8 @@ def seed(stdout: Any = None) -> None:
             stdout.write("credit: demo accounts or institutions missing, skipped\n")
         return
     today = services.today()
+    # Filing commitments, their verifications and grade ratings of the registry's demo data.
+    services.registry_facts_sync(today)
     good, fair, poor, listed = homes
     facts = [
         (good, "commitment_honoured", "备案信用承诺履约核查合格", "阳民备核〔2026〕3号", officer),

@@ -434,6 +434,9 @@ class ListingProposal(models.Model):
     notified_on = models.DateField(_("告知日期"), null=True, blank=True)
     objection_due = models.DateField(_("陈述申辩截止日"), null=True, blank=True, db_index=True)
     objection_due_provisional = models.BooleanField(_("截止日按未发布的年度日历计算"), default=False)
+    # The period the clock was opened with: editing the policy changes new notices only, and
+    # publishing a year's calendar recomputes a provisional due date with the same length.
+    objection_workdays = models.PositiveSmallIntegerField(_("陈述申辩期（工作日）"), null=True, blank=True)
     objection_on = models.DateField(_("陈述申辩日期"), null=True, blank=True)
     objection_text = models.TextField(_("陈述申辩意见"), blank=True)
     # Review (审核)

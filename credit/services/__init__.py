@@ -26,6 +26,10 @@ READ API (no import of the caller's app needed)::
     risk_source(institutions) -> {institution_id: class}  # for inspections.risk.register_risk_source
     is_listed(credit_code, on=None) -> bool            # joint-punishment list in force
     restrictions_for(credit_code, on=None) -> list[dict]  # measures in force (000 (十三))
+    restriction_check(credit_code, measure, on=None)    # raises ValidationError with the reason:
+        # funds call it with "no_fiscal_support" before approving a subsidy and with
+        # "no_government_purchase" before a purchase; awards/pilots with "no_award"/"no_policy_pilot"
+    selection_flags(credit_code, on=None) -> list[str]  # warnings for award and pilot selection
 
 The listing procedure (民发〔2019〕103号), one service per step, each atomic with
 ``select_for_update``, a no-op guard, a transition check against ``models.TRANSITIONS``, one
@@ -53,20 +57,25 @@ from .common import (  # noqa: F401
     rules_table,
     today,
 )
+from .enforcement import person_matches  # noqa: F401
 from .grading import (  # noqa: F401
+    REFUSING_MEASURES,
     grade_compute,
     grade_for_score,
     grade_recompute,
     is_listed,
     listings_in_force,
+    restriction_check,
     restrictions_for,
     risk_class_for,
     risk_source,
+    selection_flags,
     thresholds,
 )
 from .ledger import record_enter, record_fact, record_withdraw  # noqa: F401
 from .procedure import (  # noqa: F401
     listings_sweep,
+    objection_dues_recompute,
     policy_for,
     proposal_apply_removal,
     proposal_create,
@@ -80,3 +89,4 @@ from .procedure import (  # noqa: F401
     proposal_review,
     proposal_withdraw,
 )
+from .registry import registry_facts_sync  # noqa: F401

@@ -62,6 +62,7 @@ STEP_LABELS = {
     "decide_removal": "移出决定",
     "expire": "期满移出",
     "withdraw": "撤回",
+    "recount": "按公布的放假安排重算期限",
 }
 
 # Measures while in force (000 (十三), 103号): code -> label.

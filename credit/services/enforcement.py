@@ -89,3 +89,56 @@ def _lift_restrictions(p: ListingProposal, actor: Any, on: dt.date, reason: str)
         *PersonRestriction.objects.filter(source=source, lifted_on__isnull=True),
     ]:
         reg.restriction_lift(r, actor=actor, lifted_on=on, reason=reason)
+
+
+# --- matching persons across institutions ----------------------------------------------------
+
+
+def person_matches(institution: Any, on: dt.date | None = None) -> list[dict[str, Any]]:
+    """The institution's current legal representative, principal and staff who are restricted
+    (listed or banned, wherever decided) or named in a credit record of another institution —
+    matched by the keyed hash of the ID number, shown with the masked number only."""
+    from institutions.models import Staff
+
+    from ..models import CreditRecord
+    from .common import today
+
+    on = on or today()
+    holders: list[tuple[str, Person]] = [
+        (a.get_post_display(), a.person)
+        for a in Appointment.objects.filter(institution=institution, ended_on__isnull=True).select_related(
+            "person"
+        )
+    ]
+    holders += [
+        (f"从业人员（{s.get_role_display()}）", s.person)
+        for s in Staff.objects.filter(institution=institution, left_on__isnull=True).select_related("person")
+    ]
+    if not holders:
+        return []
+    people = {p.pk: p for _post, p in holders}
+    restrictions: dict[int, list[PersonRestriction]] = {}
+    for r in PersonRestriction.objects.filter(person_id__in=people).active_on(on).order_by("starts_on"):
+        restrictions.setdefault(r.person_id, []).append(r)
+    by_hash = {p.id_hash: p.pk for p in people.values()}
+    records: dict[int, list[CreditRecord]] = {}
+    for rec in (
+        CreditRecord.objects.filter(person_id_hash__in=by_hash, withdrawn_at__isnull=True)
+        .exclude(institution=institution)
+        .select_related("institution")
+        .order_by("-effective_on")
+    ):
+        records.setdefault(by_hash[rec.person_id_hash], []).append(rec)
+    out = []
+    for post, person in holders:
+        if person.pk in restrictions or person.pk in records:
+            out.append(
+                {
+                    "post": post,
+                    "name": person.name,
+                    "id_masked": person.id_masked,
+                    "restrictions": restrictions.get(person.pk, []),
+                    "records": records.get(person.pk, []),
+                }
+            )
+    return out

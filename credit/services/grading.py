@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from auditlog.context import disable_auditlog
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -202,3 +203,43 @@ def restrictions_for(credit_code: str, on: dt.date | None = None) -> list[dict[s
                 }
             )
     return out
+
+
+# Actions refused while a measure is in force, by the measure that forbids them (000 (十三)).
+REFUSING_MEASURES: dict[str, str] = {
+    "no_fiscal_support": "申请财政资金扶持（补贴）",
+    "no_government_purchase": "参与政府购买服务",
+    "no_award": "参与评比表彰",
+    "no_policy_pilot": "参与政策试点",
+    "no_grade_rating": "参加等级评定",
+    "no_medical_insurance_settlement": "申请医保联网结算",
+}
+
+
+def restriction_check(credit_code: str, measure: str, on: dt.date | None = None) -> None:
+    """Refuse, with a clear message, an action that a measure in force forbids: funds call
+    ``restriction_check(code, "no_fiscal_support")`` before approving a subsidy,
+    ``"no_government_purchase"`` before a purchase, awards and pilots ``"no_award"`` /
+    ``"no_policy_pilot"``. Returns quietly when nothing forbids it."""
+    if measure not in REFUSING_MEASURES:
+        raise ValueError(f"unknown restricting measure: {measure}")
+    for r in restrictions_for(credit_code, on):
+        if r["code"] != measure:
+            continue
+        inst = institution_by_code(credit_code)
+        until = "终身" if r["until"] is None else f"至 {r['until']:%Y-%m-%d}"
+        raise ValidationError(
+            f"{inst.name}已列入{ListType(r['list_type']).label}（决定书 {r['decision_number']}，"
+            f"{until}），{r['label']}，不得{REFUSING_MEASURES[measure]}。",
+            code="credit_restricted",
+        )
+
+
+def selection_flags(credit_code: str, on: dt.date | None = None) -> list[str]:
+    """Warnings to show in any award or pilot selection (评比表彰、政策试点): an entry on the
+    joint-punishment list (which also refuses it) or on the watch list (a prompt only)."""
+    flags = []
+    for p in listings_in_force([credit_code], on).order_by("term_starts"):
+        until = "终身" if p.permanent else f"至 {p.term_ends:%Y-%m-%d}"
+        flags.append(f"已列入{p.get_list_type_display()}（决定书 {p.decision_number}，{until}）")
+    return flags

@@ -212,15 +212,55 @@ def proposal_notify(proposal: ListingProposal, *, actor: Any, on: dt.date | None
         if p.state == P.NOTIFIED:
             return p
         _check_department(actor, p)
-        due = add_workdays_ex(on, policy_for(p.region).objection_workdays)
+        days = policy_for(p.region).objection_workdays
+        due = add_workdays_ex(on, days)
         return _move(
             p,
             P.NOTIFIED,
             "notify",
             actor,
-            {"notified_on": on, "objection_due": due.due, "objection_due_provisional": due.provisional},
+            {
+                "notified_on": on,
+                "objection_workdays": days,
+                "objection_due": due.due,
+                "objection_due_provisional": due.provisional,
+            },
             note=f"陈述申辩截止 {due.due:%Y-%m-%d}",
         )
+
+
+def objection_dues_recompute(year: int) -> int:
+    """Calendar listener (``register_schedule_listener``): once ``year``'s holiday schedule is
+    published, recount the provisional objection deadlines of running notices with the length
+    they were opened with. Each change is audited and logged on the procedure. Returns the
+    number of proposals whose deadline changed."""
+    from supervision.workcal.services import add_workdays_ex
+
+    changed = 0
+    rows = ListingProposal.objects.select_for_update().filter(
+        state=P.NOTIFIED, objection_due_provisional=True, objection_due__year__gte=year
+    )
+    for p in rows.defer("decision_pdf"):
+        days = p.objection_workdays or policy_for(p.region).objection_workdays
+        assert p.notified_on is not None
+        due = add_workdays_ex(p.notified_on, days)
+        if (due.due, due.provisional) == (p.objection_due, p.objection_due_provisional):
+            continue
+        before = {"objection_due": p.objection_due, "objection_due_provisional": p.objection_due_provisional}
+        p.objection_due, p.objection_due_provisional = due.due, due.provisional
+        with disable_auditlog():
+            p.save(update_fields=["objection_due", "objection_due_provisional"])
+        audit(p, None, "recount", {k: (v, getattr(p, k)) for k, v in before.items()})
+        ProposalEvent.objects.create(
+            proposal=p,
+            step="recount",
+            from_state=p.state,
+            to_state=p.state,
+            note=f"{year} 年放假安排公布后，陈述申辩截止日由 {before['objection_due']:%Y-%m-%d} "
+            f"调整为 {p.objection_due:%Y-%m-%d}",
+        )
+        changed += 1
+    return changed
 
 
 def proposal_object(
@@ -483,10 +523,14 @@ def proposal_withdraw(proposal: ListingProposal, *, actor: Any, reason: str) -> 
 
 
 def listings_sweep(on: dt.date | None = None) -> dict[str, int]:
-    """Daily, idempotent: mark elapsed objection periods, remove expired entries, refresh
-    grades whose inputs expire or decay. Each row is claimed with ``skip_locked``."""
+    """Daily, idempotent: read new registry facts into the ledger (commitments, on-site
+    verifications, grade ratings), mark elapsed objection periods, remove expired entries,
+    refresh grades whose inputs expire or decay. Each row is claimed with ``skip_locked``."""
+    from .registry import registry_facts_sync
+
     on = on or today()
     counts = {"elapsed": 0, "expired": 0, "regraded": 0}
+    counts["registry_facts"] = registry_facts_sync(on)
     skip = _supports_skip_locked()
     with transaction.atomic():
         ids = list(

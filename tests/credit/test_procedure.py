@@ -239,3 +239,24 @@ def test_repeating_a_step_changes_nothing(world, home):
     again = services.proposal_notify(p, actor=world.yanggu_mz, on=dt.date(2026, 3, 5))
     assert again.objection_due == p.objection_due
     assert ListingProposal.objects.get(pk=p.pk).events.filter(step="notify").count() == 1
+
+
+def test_a_provisional_objection_deadline_is_recounted_when_the_year_is_published(world, home):
+    """Notice on 2026-12-28: 12-29, 12-30, 12-31, (1-1 statutory holiday), 1-4, 1-5 — counted
+    from 2027's statutory holidays until the State Council publishes 2027's schedule."""
+    from supervision.workcal import services as workcal
+
+    p = services.proposal_notify(
+        factories.proposal(world, home), actor=world.yanggu_mz, on=dt.date(2026, 12, 28)
+    )
+    assert (p.objection_due, p.objection_due_provisional, p.objection_workdays) == (
+        dt.date(2027, 1, 5),
+        True,
+        5,
+    )
+    ListingPolicy.objects.create(region=None, objection_workdays=10)  # changes new notices only
+    workcal.schedule_enter_days(2027, holidays={dt.date(2027, 1, 4): "元旦"}, actor=world.sysadmin)
+    workcal.schedule_publish(2027, actor=world.sysadmin, source="国办发明电〔2026〕7号")
+    p.refresh_from_db()
+    assert (p.objection_due, p.objection_due_provisional) == (dt.date(2027, 1, 6), False)
+    assert p.events.filter(step="recount").count() == 1

@@ -172,3 +172,67 @@ def test_refused_removal_keeps_the_entry_published(world, home):
     )
     assert p.state == ProposalState.PUBLISHED
     assert services.is_listed(home.credit_code, dt.date(2028, 6, 6))
+
+
+def test_listed_institution_subsidy_and_purchase_are_refused_with_a_clear_message(world, home, other_home):
+    """The hook funds calls before approving a subsidy or a government purchase."""
+    on = dt.date(2026, 6, 1)
+    services.restriction_check(home.credit_code, "no_fiscal_support", on)  # not listed: passes
+    p = factories.to_published(world, home)
+    with pytest.raises(ValidationError) as exc:
+        services.restriction_check(home.credit_code, "no_fiscal_support", on)
+    message = str(exc.value)
+    assert home.name in message and "失信联合惩戒对象名单" in message and p.decision_number in message
+    assert "不得申请财政资金扶持（补贴）" in message and "至 2029-03-09" in message
+    with pytest.raises(ValidationError, match="不得参与政府购买服务"):
+        services.restriction_check(home.credit_code, "no_government_purchase", on)
+    with pytest.raises(ValidationError, match="不得参与评比表彰"):
+        services.restriction_check(home.credit_code, "no_award", on)
+    services.restriction_check(other_home.credit_code, "no_fiscal_support", on)
+    # after the term the subsidy may be approved again
+    services.restriction_check(home.credit_code, "no_fiscal_support", dt.date(2029, 3, 10))
+
+
+def test_watch_list_flags_award_selection_but_refuses_nothing(world, home):
+    on = dt.date(2026, 6, 1)
+    factories.to_published(world, home, list_type=ListType.WATCH)
+    for measure in services.REFUSING_MEASURES:
+        services.restriction_check(home.credit_code, measure, on)
+    flags = services.selection_flags(home.credit_code, on)
+    assert len(flags) == 1 and "重点关注名单" in flags[0]
+
+
+def test_a_restricted_person_is_found_at_another_institution(world, home, other_home, client_for):
+    """Already legal representative of another institution when the first one is listed: the
+    other institution's credit profile shows the match (by keyed hash, masked)."""
+    for inst in (home, other_home):
+        registry.appointment_make(
+            inst,
+            actor=world.yanggu_mz,
+            post="legal_representative",
+            name="张三",
+            id_number=ZHANG,
+            started_on=dt.date(2025, 1, 1),
+        )
+    assert services.person_matches(other_home, dt.date(2026, 6, 1)) == []
+    factories.to_published(world, home)
+    matches = services.person_matches(other_home, dt.date(2026, 6, 1))
+    assert [(m["name"], m["id_masked"]) for m in matches] == [("张三", ZHANG[:4] + "**********" + ZHANG[-4:])]
+    assert matches[0]["restrictions"][0].kind == "joint_punishment"
+    page = client_for(world.yanggu_mz).get(f"/credit/institution/{other_home.credit_code}/").content.decode()
+    assert 'id="person-matches"' in page and "失信联合惩戒对象" in page and ZHANG not in page
+
+
+def test_a_person_named_in_a_record_elsewhere_is_found(world, home, other_home):
+    li = factories.id_number(55)
+    factories.record(home, "court_judgment", world.yanggu_mz, person_name="李四", person_id_number=li)
+    registry.appointment_make(
+        other_home,
+        actor=world.yanggu_mz,
+        post="principal",
+        name="李四",
+        id_number=li,
+        started_on=dt.date(2026, 1, 5),
+    )
+    matches = services.person_matches(other_home, dt.date(2026, 6, 1))
+    assert len(matches) == 1 and matches[0]["records"][0].institution == home
