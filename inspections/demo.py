@@ -1,5 +1,5 @@
 """Demo data: the starter item list, inspectors for the demo counties, one plan with a
-revealed draw and one closed inspection with a fire finding. Idempotent."""
+revealed draw and one closed and published inspection with a fire finding. Idempotent."""
 
 from __future__ import annotations
 
@@ -55,4 +55,7 @@ def seed(stdout: Any) -> None:
         if first is not None and first.team.count() >= 2:
             services.item_result_record(first, fire, actor=actor, outcome="fail", note="二楼疏散通道堆放杂物")
             services.inspection_close(first, actor=actor)
+            services.inspection_publish(
+                first, actor=actor, summary="检查发现疏散通道堆放杂物，已责令限期整改。"
+            )
     stdout.write(f"inspections: {created} items, plans for {len(counties)} counties\n")

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from institutions.models import Institution
 from supervision.core.models import Department, Domain
 
-from .models import Inspection, InspectionKind, InspectionPlan, Inspector, Severity
+from .models import Inspection, InspectionKind, InspectionPlan, Inspector, ItemResult, Severity
 
 
 class PlanForm(forms.ModelForm):
@@ -164,6 +164,19 @@ class EvidenceForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
     )
     caption = forms.CharField(label=_("说明"), max_length=200, required=False)
+    item_result = forms.ModelChoiceField(
+        queryset=ItemResult.objects.none(),
+        required=False,
+        label=_("关联检查事项"),
+        empty_label=_("（整体情况，不关联事项）"),
+    )
+
+    def __init__(self, *args: Any, inspection: Inspection | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if inspection is not None:
+            field = cast(forms.ModelChoiceField, self.fields["item_result"])
+            field.queryset = inspection.results.select_related("item").order_by("item__sort", "item__code")
+            field.label_from_instance = lambda r: f"{r.item.title}（{r.get_outcome_display()}）"
 
 
 class FindingForm(forms.Form):

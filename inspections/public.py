@@ -84,6 +84,23 @@ def result_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+UNLISTED_NAME = str(_("（未登记机构，名称不公开）"))
+
+
+def public_name(row: dict[str, Any]) -> str:
+    """The name of an institution in the published inputs. Unregistered institutions are never
+    named on the public face (they are known only through published results and penalties);
+    inputs frozen before the ``listed`` flag existed fall back on the code form (``ID…`` =
+    no credit code). The name is not an input of the algorithm, so verification is unaffected."""
+    listed = row.get("listed", not str(row.get("code", "")).startswith("ID"))
+    return str(row.get("name", "")) if listed else UNLISTED_NAME
+
+
+def public_inputs(inputs: dict[str, Any]) -> dict[str, Any]:
+    rows = [{**r, "name": public_name(r)} for r in inputs.get("institutions", [])]
+    return {**inputs, "institutions": rows}
+
+
 def verify(draw: Draw) -> dict[str, Any]:
     """Recompute the draw from the revealed seed and the published inputs."""
     if not draw.public_seed:
@@ -102,9 +119,9 @@ def draw_detail(request: HttpRequest, pk: int) -> HttpResponse:
     draw = get_object_or_404(
         Draw.objects.select_related("plan__region", "plan__department", "previous"), pk=pk
     )
-    names = {r["code"]: r for r in draw.inputs.get("institutions", [])}
+    names = {r["code"]: public_name(r) for r in draw.inputs.get("institutions", [])}
     rows = [
-        {"code": r["code"], "name": names.get(r["code"], {}).get("name", ""), "team": r["team"]}
+        {"code": r["code"], "name": names.get(r["code"], ""), "team": r["team"]}
         for r in (draw.result or {}).get("drawn", [])
     ]
     check = verify(draw) if request.GET.get("verify") else None
@@ -132,7 +149,7 @@ def draw_inputs(request: HttpRequest, pk: int) -> JsonResponse:
             "status": draw.status,
             "seed_hash": draw.seed_hash,
             "seed": draw.public_seed or None,
-            "inputs": draw.inputs,
+            "inputs": public_inputs(draw.inputs),
             "result": draw.result,
         },
         json_dumps_params={"ensure_ascii": False, "indent": 1},

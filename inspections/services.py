@@ -210,6 +210,8 @@ def draw_inputs(plan: InspectionPlan, on: dt.date) -> dict[str, Any]:
             {
                 "code": institution_code(i),
                 "name": i.name,
+                # Unregistered institutions never appear by name on public pages (README).
+                "listed": i.status != InstitutionStatus.UNREGISTERED,
                 "risk": classes[i.pk],
                 "weight": weights.get(classes[i.pk], "1"),
                 "uncapped": classes[i.pk] in uncapped,

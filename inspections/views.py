@@ -433,14 +433,16 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "inspection": inspection,
             "results": inspection.results.select_related("item__domain", "department", "recorded_by"),
             "findings": inspection.findings.select_related("domain", "supervising_department"),
-            "evidence": inspection.evidence.all(),
+            "evidence": inspection.evidence.select_related("item_result__item"),
             "team": inspection.team.select_related("department"),
             "sign_form": SignForm(initial={"name": inspection.representative_name}),
             "close_form": CloseForm(
                 initial={"inspected_on": inspection.inspected_on or timezone.localdate()}
             ),
             "publish_form": PublishForm(),
-            "evidence_form": EvidenceForm(),
+            "evidence_form": EvidenceForm(
+                inspection=inspection, initial={"item_result": request.GET.get("item")}
+            ),
         },
     )
 
@@ -519,14 +521,20 @@ def inspection_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
             )
             messages.success(request, _("检查结果已公开。"))
         elif action == "evidence":
-            form = EvidenceForm(request.POST, request.FILES)
+            form = EvidenceForm(request.POST, request.FILES, inspection=inspection)
             if not form.is_valid():
+                if "item_result" in form.errors:
+                    raise ValidationError(_("所选检查事项不属于本次检查。"))
                 raise ValidationError(_("请选择要上传的照片。"))
             upload = form.cleaned_data["photo"]
             if upload.size > services.MAX_UPLOAD_BYTES:
                 raise ValidationError(_("照片不能超过 15 MB。"))
             services.evidence_add(
-                inspection, upload.read(), actor=request.user, caption=form.cleaned_data["caption"]
+                inspection,
+                upload.read(),
+                actor=request.user,
+                caption=form.cleaned_data["caption"],
+                item_result=form.cleaned_data["item_result"],
             )
             messages.success(request, _("照片已上传（已去除位置等元数据）。"))
         else:
@@ -538,11 +546,16 @@ def inspection_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
 
 @login_required
 def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
-    """Serve an evidence photo only to users who may see its inspection."""
+    """Serve an evidence photo only to users who may see its inspection, or — for a photo of
+    one item — the finding opened from that item (the department a finding was handed to by
+    remit needs its evidence without seeing the rest of another department's inspection)."""
     evidence = Evidence.objects.select_related("inspection").filter(pk=pk).first()
     if evidence is None:
         raise Http404
-    get_visible_or_404(Inspection.objects.all(), request.user, pk=evidence.inspection_id)
+    if not Inspection.objects.visible_to(request.user).filter(pk=evidence.inspection_id).exists():
+        if evidence.item_result_id is None:
+            raise Http404
+        get_visible_or_404(Finding.objects.all(), request.user, item_result_id=evidence.item_result_id)
     path = services.evidence_path(evidence)
     if not path.exists():
         raise Http404

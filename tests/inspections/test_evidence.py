@@ -75,3 +75,47 @@ def test_upload_through_the_page(inspection, world, client_for):
         {"photo": SimpleUploadedFile("x.jpg", b"not an image", "image/jpeg")},
     )
     assert inspection.evidence.count() == 1
+
+
+def test_photo_is_linked_to_its_item_through_the_page(inspection, field, world, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    result = services.item_result_record(
+        inspection, field.duty_item, actor=world.yanggu_mz, outcome="fail", note="夜间无人值守"
+    )
+    c = client_for(world.yanggu_mz)
+    page = c.get(f"/inspections/{inspection.pk}/?item={result.pk}").content.decode()
+    assert f'<option value="{result.pk}" selected>' in page
+    c.post(
+        f"/inspections/{inspection.pk}/evidence/",
+        {"photo": SimpleUploadedFile("x.jpg", jpeg_with_exif(), "image/jpeg"), "item_result": result.pk},
+    )
+    assert inspection.evidence.get().item_result == result
+    # An item result of another inspection is refused with a message, nothing stored.
+    other = services.inspection_create(
+        field.homes[1], actor=world.yanggu_mz, kind="special", team=field.inspectors[:2]
+    )
+    foreign = services.item_result_record(other, field.duty_item, actor=world.yanggu_mz, outcome="pass")
+    response = c.post(
+        f"/inspections/{inspection.pk}/evidence/",
+        {"photo": SimpleUploadedFile("y.jpg", jpeg_with_exif(), "image/jpeg"), "item_result": foreign.pk},
+        follow=True,
+    )
+    assert "所选检查事项不属于本次检查" in response.content.decode()
+    assert inspection.evidence.count() == 1 and not other.evidence.exists()
+
+
+def test_department_receiving_a_finding_sees_that_items_photo_only(inspection, field, world, client_for):
+    """A fire finding by civil affairs is handed to fire rescue (remit): fire rescue may see the
+    photo of that item, not the other photos of civil affairs' inspection."""
+    result = services.item_result_record(
+        inspection, field.fire_item, actor=world.yanggu_mz, outcome="fail", note="安全出口上锁"
+    )
+    fire_photo = services.evidence_add(
+        inspection, jpeg_with_exif(), actor=world.yanggu_mz, item_result=result
+    )
+    general = services.evidence_add(inspection, jpeg_with_exif(), actor=world.yanggu_mz)
+    xf = client_for(world.yanggu_xf)
+    assert xf.get(f"/inspections/evidence/{fire_photo.pk}/").status_code == 200
+    assert xf.get(f"/inspections/evidence/{general.pk}/").status_code == 404
+    assert client_for(world.dongchangfu_mz).get(f"/inspections/evidence/{fire_photo.pk}/").status_code == 404

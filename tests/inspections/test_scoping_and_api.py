@@ -214,3 +214,24 @@ def test_inspector_directory_flags_and_filters_certificate_expiry(field, world, 
     assert names("expired") == {expired.name}
     assert names("expiring") == {expiring.name}
     assert expired.name not in names("valid") and expiring.name in names("valid")
+
+
+def test_public_draw_never_names_an_unregistered_institution(field, world, client):
+    from institutions.models import InstitutionStatus
+    from tests.institutions.factories import InstitutionFactory
+
+    black = InstitutionFactory(
+        region=world.yanggu_town, credit_code="", status=InstitutionStatus.UNREGISTERED, name="无证黑养老院"
+    )
+    field.plan.sampling_ratio = 1
+    field.plan.save()
+    draw = services.draw_execute(
+        services.draw_create(field.plan, actor=world.yanggu_mz), actor=world.yanggu_mz
+    )
+    assert services.institution_code(black) in {r["code"] for r in draw.result["drawn"]}
+    services.draw_reveal(draw, actor=world.yanggu_mz)
+    page = client.get(f"/public/inspections/draws/{draw.pk}/?verify=1").content.decode()
+    data = client.get(f"/public/inspections/draws/{draw.pk}/inputs.json").content.decode()
+    assert "无证黑养老院" not in page and "无证黑养老院" not in data
+    assert "未登记机构" in page and field.homes[0].name in page
+    assert "复核一致" in page
