@@ -7,7 +7,6 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from credit import api as credit_api
@@ -39,7 +38,7 @@ for module in (
     module.register(router)
 
 api_v1 = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", core_api.ObtainTokenView.as_view(), name="api-token"),
     *workcal_api.urlpatterns,
     path("", include(router.urls)),
 ]
