@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver
 from openpyxl import load_workbook
 
-from supervision.core.models import User
+from supervision.core.models import SecurityEvent, User
 from supervision.core.web import ScopedDetailView, ScopedListView
 
 pytestmark = pytest.mark.django_db
@@ -65,6 +65,10 @@ def test_list_pages_and_exports_are_scoped(demo, client):
             sheet = load_workbook(BytesIO(export.content), read_only=True).active
             rows = list(sheet.iter_rows(values_only=True))
             assert len(rows) == 1, f"{url} exported rows to an account without a post"
+            # Every export is recorded in the audit trail, with who asked and what.
+            assert SecurityEvent.objects.filter(
+                kind=SecurityEvent.Kind.EXPORT, user=nobody, detail__startswith=view.export_name
+            ).exists(), url
         for username in PERSONAS:
             user = User.objects.get(username=username)
             client.force_login(user)
