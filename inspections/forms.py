@@ -158,13 +158,18 @@ class PublishForm(forms.Form):
     )
 
 
+class ItemResultChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.item.title}（{obj.get_outcome_display()}）"
+
+
 class EvidenceForm(forms.Form):
     photo = forms.FileField(
         label=_("现场照片"),
         widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
     )
     caption = forms.CharField(label=_("说明"), max_length=200, required=False)
-    item_result = forms.ModelChoiceField(
+    item_result = ItemResultChoiceField(
         queryset=ItemResult.objects.none(),
         required=False,
         label=_("关联检查事项"),
@@ -176,7 +181,6 @@ class EvidenceForm(forms.Form):
         if inspection is not None:
             field = cast(forms.ModelChoiceField, self.fields["item_result"])
             field.queryset = inspection.results.select_related("item").order_by("item__sort", "item__code")
-            field.label_from_instance = lambda r: f"{r.item.title}（{r.get_outcome_display()}）"
 
 
 class FindingForm(forms.Form):
