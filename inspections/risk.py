@@ -4,11 +4,11 @@
 what exists today, without importing the credit app (which sits on a higher floor):
 
 * an open 重大 (major) finding → ``high``; an open 较大 (serious) finding → ``medium``;
-* complaints: a placeholder count of 0 until complaints exist (``COMPLAINT_HIGH`` or more
-  complaints in the last year will make an institution ``high``);
-* every function registered with ``register_risk_source(fn)`` — the credit app will register
-  one mapping poor credit grades to ``high``. A source receives the list of institutions and
-  returns ``{institution_id: class}`` for those it has an opinion on.
+* every function registered with ``register_risk_source(fn)``: the credit app's (a C grade →
+  ``medium``, a D grade or a joint-punishment listing → ``high``) and the complaints app's
+  (``COMPLAINT_HIGH`` or more complaints in the last year → ``high``), both registered in
+  their ``AppConfig.ready``. A source receives the list of institutions and returns
+  ``{institution_id: class}`` for those it has an opinion on.
 
 The final class is the highest any source gives. A plan turns classes into draw weights
 (``InspectionPlan.risk_weights``) and may list classes with no upper limit
@@ -22,7 +22,7 @@ from typing import Any
 
 RISK_CLASSES = ("low", "medium", "high")
 RANK = {c: i for i, c in enumerate(RISK_CLASSES)}
-COMPLAINT_HIGH = 3
+COMPLAINT_HIGH = 3  # read by the complaints app's risk source
 
 RiskSource = Callable[[Sequence[Any]], Mapping[int, str]]
 _sources: list[RiskSource] = []
@@ -38,11 +38,6 @@ def register_risk_source(fn: RiskSource) -> RiskSource:
 def unregister_risk_source(fn: RiskSource) -> None:
     if fn in _sources:
         _sources.remove(fn)
-
-
-def complaint_counts(institutions: Sequence[Any]) -> dict[int, int]:
-    """Placeholder until the complaints module exists: nobody has complaints yet."""
-    return {}
 
 
 def _findings_source(institutions: Sequence[Any]) -> dict[int, str]:
@@ -75,7 +70,6 @@ def risk_class_for(institutions: Iterable[Any]) -> dict[int, str]:
     insts = list(institutions)
     classes = {i.pk: "low" for i in insts}
     _raise(classes, _findings_source(insts))
-    _raise(classes, {k: "high" for k, n in complaint_counts(insts).items() if n >= COMPLAINT_HIGH})
     for source in list(_sources):
         _raise(classes, source(insts))
     return classes
