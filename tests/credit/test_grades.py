@@ -92,3 +92,16 @@ def test_grade_moves_the_draw_risk_class_through_the_inspections_hook(world, hom
     assert classes[home.pk] == "low"  # no record: B, normal
     factories.record(other_home, "penalty", world.yanggu_mz)  # 70 - 20 = 50: D, high
     assert risk.risk_class_for([other_home])[other_home.pk] == "high"
+    # ... and the class is the draw weight (frequency) of a plan: 1 → 1.5 → 3
+    weights = pytest.importorskip("inspections.models").default_risk_weights()
+    assert [weights[c] for c in ("low", "medium", "high")] == ["1", "1.5", "3"]
+
+
+def test_listing_and_watch_list_raise_the_draw_risk_class(world, home, other_home):
+    risk = pytest.importorskip("inspections.risk")
+    risk.register_risk_source(services.risk_source)
+    factories.record(home, "award", world.yanggu_mz)  # 100: A, low
+    factories.to_published(world, home, on=services.today() - dt.timedelta(days=30))
+    factories.to_published(world, other_home, on=services.today() - dt.timedelta(days=30), list_type="watch")
+    classes = risk.risk_class_for([home, other_home])
+    assert classes == {home.pk: "high", other_home.pk: "high"}

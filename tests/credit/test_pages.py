@@ -26,7 +26,7 @@ def listed(world, home):
 
 
 def test_public_list_shows_exactly_current_entries_and_masks_persons(
-    world, home, other_home, far_home, listed
+    world, home, other_home, far_home, listed, client_for
 ):
     # a removed entry, a never-published one and a ban with a person
     old = factories.to_published(world, other_home, on=dt.date(2022, 1, 4))
@@ -61,6 +61,11 @@ def test_public_list_shows_exactly_current_entries_and_masks_persons(
     assert len(rows) == 2
     for text in (page, str(data)):
         assert "失信事实" not in text and "重大火灾隐患，责令限期整改" not in text
+    # the removed entry left the public page but stays in the staff history
+    staff = client_for(world.yanggu_mz)
+    assert old.number in staff.get("/credit/proposals/?state=removed").content.decode()
+    detail = staff.get(f"/credit/proposals/{old.pk}/").content.decode()
+    assert "期满自动移出" in detail and old.decision_number in detail
 
 
 def test_public_status_by_credit_code(world, home, other_home, listed):
