@@ -167,7 +167,7 @@ def item_due(item: NoticeItem, start: dt.date, region: Region) -> tuple[dt.date,
 # --- notices ---------------------------------------------------------------------------------
 
 
-def _check_spec(spec: ItemSpec, institution: Institution, n: int) -> dict[str, str]:
+def _check_spec(spec: ItemSpec, institution: Institution, n: int, on: dt.date) -> dict[str, str]:
     errors: dict[str, str] = {}
     prefix = f"第{n}项："
     if spec.finding.institution_id != institution.pk:
@@ -182,8 +182,8 @@ def _check_spec(spec: ItemSpec, institution: Institution, n: int) -> dict[str, s
         errors["period"] = f"{prefix}整改期限请填写工作日数或截止日期（二选一）。"
     elif spec.period_workdays is not None and not 1 <= spec.period_workdays <= 250:
         errors["period"] = f"{prefix}整改期限应为 1–250 个工作日。"
-    elif spec.due_date is not None and spec.due_date <= today():
-        errors["period"] = f"{prefix}整改截止日期须晚于今天。"
+    elif spec.due_date is not None and spec.due_date <= on:
+        errors["period"] = f"{prefix}整改截止日期须晚于下达日期（{on:%Y年%-m月%-d日}）。"
     return errors
 
 
@@ -195,10 +195,14 @@ def notice_create(
     reconsideration_body: str = "",
     court: str = "",
     consequence: str = "",
+    on: dt.date | None = None,
 ) -> RectificationNotice:
     """Draft a notice from one or more open findings of one institution (preview before
-    issuing). The issuing body is the actor's post covering the institution."""
+    issuing). The issuing body is the actor's post covering the institution. ``on`` is the
+    intended issue date (default today) against which written due dates are checked; issuing
+    checks them again against the actual issue date."""
     specs = list(specs)
+    on = on or today()
     _visible(actor, institution)
     post = issuing_post(actor, institution)
     if post is None:
@@ -212,7 +216,7 @@ def notice_create(
         if spec.finding.pk in seen:
             errors["findings"] = "同一问题不能重复列入。"
         seen.add(spec.finding.pk)
-        for k, v in _check_spec(spec, institution, n).items():
+        for k, v in _check_spec(spec, institution, n, on).items():
             errors.setdefault(k, v)
     busy = NoticeItem.objects.filter(
         finding__in=[s.finding for s in specs], state__in=OPEN_ITEM_STATES, notice__status=NoticeStatus.ISSUED
@@ -266,7 +270,9 @@ def notice_context(
     on = on or notice.issued_on or today()
     items = list(notice.items.select_related("finding__domain").order_by("seq"))
     for item in items:
-        if item.due is None or preview:
+        if item.due_date_set is not None and item.due_date_set <= on:
+            item.due = item.due_date_set  # a stale draft: issuing refuses it, the preview shows it
+        elif item.due is None or preview:
             item.due, _length = item_due(item, on, notice.issuing_region)
     return {
         "title": "责令限期整改通知书",
@@ -317,6 +323,12 @@ def notice_issue(
             if post is None or post.department_id != notice.issuing_department_id:
                 raise PermissionDenied(f"整改通知书须由{notice.issuer_name}的监管执法人员下达。")
         items = list(notice.items.select_for_update().order_by("seq"))
+        late = [i for i in items if i.due_date_set is not None and i.due_date_set <= on]
+        if late:
+            raise ValidationError(
+                f"第{late[0].seq}项的整改截止日期（{late[0].due_date_set:%Y年%-m月%-d日}）不晚于下达日期，"
+                "请删除草稿后重新填写整改期限。"
+            )
         for item in items:
             item.due, length = item_due(item, on, notice.issuing_region)
             item.save(update_fields=["due"])
@@ -615,10 +627,15 @@ def _maybe_close(notice: RectificationNotice, actor: Any) -> None:
     before = {"status": notice.status, "closed_at": None, "published_on": None}
     notice.status, notice.closed_at, notice.published_on = NoticeStatus.CLOSED, timezone.now(), today()
     _save(notice, actor, "close", before)
+    accepted_on = dict(
+        Acceptance.objects.filter(item__notice=notice, verdict=Verdict.ACCEPTED)
+        .order_by("item_id", "pk")
+        .values_list("item_id", "reinspected_on")
+    )
     for item in notice.items.select_related("finding__domain"):
-        on_time = bool(
-            item.due and item.accepted_at and timezone.localtime(item.accepted_at).date() <= item.due
-        )
+        # 按期整改 is judged by the re-inspection that verified it, not by when staff typed it in.
+        verified = accepted_on.get(item.pk)
+        on_time = bool(item.due and verified and verified <= item.due)
         if item.finding.severity == Severity.MAJOR and on_time:
             _credit(
                 notice.institution,

@@ -40,6 +40,32 @@ class DocumentCounter(models.Model):
     def __str__(self) -> str:
         return f"{self.region}{self.department} {self.kind} {self.year}: {self.last_number}"
 
+    def clean(self) -> None:
+        check_pattern(self.pattern)
+
+
+PATTERN_FIELDS = {"region_short", "dept_short", "kind_short", "year", "number"}
+
+
+def check_pattern(pattern: str) -> None:
+    """A number pattern must contain ``{number}`` and only the known placeholders."""
+    import string
+
+    from django.core.exceptions import ValidationError
+
+    try:
+        names = {f for _text, f, _spec, _conv in string.Formatter().parse(pattern) if f is not None}
+    except ValueError as exc:
+        raise ValidationError({"pattern": f"文号格式有误（{exc}）。"}) from exc
+    unknown = names - PATTERN_FIELDS
+    if unknown:
+        allowed = " ".join("{" + f + "}" for f in sorted(PATTERN_FIELDS))
+        raise ValidationError(
+            {"pattern": f"文号格式含未知占位符：{'、'.join(sorted(unknown))}；可用：{allowed}。"}
+        )
+    if "number" not in names:
+        raise ValidationError({"pattern": "文号格式须包含序号占位符 {number}。"})
+
 
 class OfficialDocument(models.Model):
     """A rendered document. Once saved, its bytes and hash never change (a correction is a new

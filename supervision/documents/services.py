@@ -50,11 +50,22 @@ def document_allocate_number(
     *, kind: str, kind_short: str, department: Department, region: Region, year: int
 ) -> str:
     """Allocate the next number for (kind, department, region, year): gapless and unique under
-    concurrency (the counter row is locked with SELECT … FOR UPDATE)."""
-    DocumentCounter.objects.get_or_create(kind=kind, department=department, region=region, year=year)
-    counter = DocumentCounter.objects.select_for_update().get(
-        kind=kind, department=department, region=region, year=year
-    )
+    concurrency (the counter row is locked with SELECT … FOR UPDATE). Called inside the issuing
+    transaction, so a failure after allocation rolls the number back.
+
+    The pattern is the counter row's (editable in the admin, or set ahead with
+    ``document_set_pattern``); a new year's counter inherits the pattern of the same series'
+    latest year, so a configured pattern survives the turn of the year."""
+    key = {"kind": kind, "department": department, "region": region, "year": year}
+    if not DocumentCounter.objects.filter(**key).exists():
+        previous = (
+            DocumentCounter.objects.filter(kind=kind, department=department, region=region, year__lt=year)
+            .order_by("-year")
+            .values_list("pattern", flat=True)
+            .first()
+        )
+        DocumentCounter.objects.get_or_create(**key, defaults={"pattern": previous} if previous else {})
+    counter = DocumentCounter.objects.select_for_update().get(**key)
     counter.last_number += 1
     counter.save(update_fields=["last_number"])
     return counter.pattern.format(
@@ -64,6 +75,29 @@ def document_allocate_number(
         year=year,
         number=counter.last_number,
     )
+
+
+def document_set_pattern(
+    *, kind: str, department: Department, region: Region, year: int, pattern: str, actor: Any = None
+) -> DocumentCounter:
+    """Configure the number pattern of one series for ``year`` (and, by inheritance, for the
+    years after it). Numbers already issued keep the text they were issued with."""
+    from .models import check_pattern
+
+    check_pattern(pattern)
+    with transaction.atomic():
+        counter, _created = DocumentCounter.objects.get_or_create(
+            kind=kind, department=department, region=region, year=year
+        )
+        counter = DocumentCounter.objects.select_for_update().get(pk=counter.pk)
+        if counter.pattern != pattern:
+            before = counter.pattern
+            counter.pattern = pattern
+            counter.save(update_fields=["pattern"])
+            from supervision.core.audit import audit
+
+            audit(counter, actor, "set_pattern", {"pattern": (before, pattern)})
+    return counter
 
 
 def render_html(template_name: str, context: dict[str, Any]) -> str:

@@ -52,13 +52,50 @@ def test_numbers_follow_the_pattern_and_count_per_department_and_year(world):
     )
 
 
+@pytest.mark.django_db
+def test_the_pattern_is_configurable_and_survives_the_new_year(world):
+    from django.core.exceptions import ValidationError
+
+    from supervision.documents.services import document_set_pattern
+
+    document_set_pattern(
+        kind="rectification",
+        department=world.mz,
+        region=world.yanggu,
+        year=2026,
+        pattern="阳谷民{kind_short}字〔{year}〕第{number:03d}号",
+    )
+    args = {"kind": "rectification", "kind_short": "整改", "department": world.mz, "region": world.yanggu}
+    assert document_allocate_number(**args, year=2026) == "阳谷民整改字〔2026〕第001号"
+    assert document_allocate_number(**args, year=2027) == "阳谷民整改字〔2027〕第001号"  # inherited
+    # another series keeps the default pattern
+    assert (
+        document_allocate_number(**{**args, "kind": "referral", "kind_short": "抄告"}, year=2026)
+        == "阳民抄告〔2026〕1号"
+    )
+    with pytest.raises(ValidationError, match="number"):
+        document_set_pattern(
+            kind="rectification",
+            department=world.mz,
+            region=world.yanggu,
+            year=2026,
+            pattern="阳民〔{year}〕",
+        )
+    with pytest.raises(ValidationError, match="未知占位符"):
+        document_set_pattern(
+            kind="rectification",
+            department=world.mz,
+            region=world.yanggu,
+            year=2026,
+            pattern="{county}{number}",
+        )
+
+
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(
     connection.vendor != "postgresql", reason="real row locking needs PostgreSQL (set DATABASE_URL)"
 )
 def test_concurrent_issuing_has_no_gaps_or_duplicates(world):
-    from django.db import close_old_connections
-
     numbers: list[str] = []
     errors: list[BaseException] = []
 
@@ -77,7 +114,7 @@ def test_concurrent_issuing_has_no_gaps_or_duplicates(world):
         except BaseException as exc:  # surfaced below
             errors.append(exc)
         finally:
-            close_old_connections()
+            connection.close()  # each thread's own connection, or the test database stays in use
 
     threads = [threading.Thread(target=issue) for _ in range(8)]
     for t in threads:

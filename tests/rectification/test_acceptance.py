@@ -8,7 +8,6 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from inspections.rectification import services
 from inspections.rectification.models import ITEM_RULE, ItemState, NoticeStatus
@@ -141,20 +140,28 @@ def test_accepting_every_problem_closes_publishes_and_feeds_credit(world, site, 
     page = client.get("/public/rectification/").content.decode()
     assert notice.number in page and "阳谷县福寿养老院" in page
     assert "张三丰" not in page and "李检查" not in page  # no personal data on the public page
-    # the 重大 fire hazard was accepted within its period (accepted today, due 2026-10-16 is past)
-    kinds = set(CreditRecord.objects.filter(institution=site.home).values_list("kind", flat=True))
-    assert "major_hazard_rectified" not in kinds  # accepted after its due date: not "按期"
+    # the 重大 fire hazard was verified on the re-inspection of 2026-10-12, before its due date
+    # 2026-10-16: 按期整改, whatever day the acceptance was typed in
+    record = CreditRecord.objects.get(institution=site.home, kind="major_hazard_rectified")
+    assert record.source_document == notice.number
 
 
-def test_major_hazard_accepted_in_time_is_credited(world, site, issued):
+@pytest.mark.parametrize(
+    ("reinspected_on", "credited"), [(dt.date(2026, 10, 16), True), (dt.date(2026, 10, 19), False)]
+)
+def test_major_hazard_is_credited_only_when_verified_by_its_due_date(
+    world, site, issued, reinspected_on, credited
+):
     from credit.models import CreditRecord
 
-    today = timezone.localdate()
-    notice = issued(site.fire, on=today)
+    notice = issued(site.fire, on=dt.date(2026, 9, 28))  # due 2026-10-16
     item = notice.items.get()
     respond(world, item)
     services.item_accept(
-        item, actor=world.yanggu_mz, acceptor=site.mz_inspector, observed=SEEN, reinspected_on=today
+        item, actor=world.yanggu_mz, acceptor=site.mz_inspector, observed=SEEN, reinspected_on=reinspected_on
     )
-    record = CreditRecord.objects.get(institution=site.home, kind="major_hazard_rectified")
-    assert record.source_document == notice.number
+    notice.refresh_from_db()
+    assert notice.status == NoticeStatus.CLOSED
+    assert (
+        CreditRecord.objects.filter(institution=site.home, kind="major_hazard_rectified").exists() is credited
+    )

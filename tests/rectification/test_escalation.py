@@ -37,8 +37,8 @@ def test_overdue_notice_escalates_once(world, site, issued):
 
 def test_the_task_is_safe_to_run_twice(world, site, issued, settings):
     issued(site.duty, on=dt.date(2026, 9, 28))
-    assert tasks.escalate_overdue() == 1  # today is long after 2026-10-16
-    assert tasks.escalate_overdue() == 0
+    assert tasks.escalate_overdue(AFTER_DUE.isoformat()) == 1
+    assert tasks.escalate_overdue(AFTER_DUE.isoformat()) == 0
     assert SuspensionOrder.objects.count() == 1
 
 

@@ -38,7 +38,38 @@ def test_notice_pdf_has_institution_problems_due_dates_and_cjk_font(world, site,
     assert "2026年10月16日前" in flat
     assert "阳民整改〔2026〕1号" in flat
     assert "六十日内" in flat and "六个月内" in flat
+    assert "逾期不整改的后果" in flat and "责令停业整顿" in flat
     assert any("CJK" in f and "+" in f for f in fonts), fonts
+
+
+def test_notice_pdf_is_a4_and_pdftotext_reads_it(world, site, issued, tmp_path):
+    import shutil
+    import subprocess
+
+    from pypdf import PdfReader
+
+    notice = issued(site.duty, site.fire, on=dt.date(2026, 9, 28))
+    pdf = bytes(notice.document.pdf)
+    box = PdfReader(io.BytesIO(pdf)).pages[0].mediabox
+    assert (round(float(box.width) * 25.4 / 72), round(float(box.height) * 25.4 / 72)) == (210, 297)
+    if shutil.which("pdftotext") is None:
+        pytest.skip("poppler-utils is not installed: run `make sysdeps`")
+    path = tmp_path / "notice.pdf"
+    path.write_bytes(pdf)
+    # -raw: content-stream order, so a table cell wrapped over several lines reads contiguously
+    text = subprocess.run(
+        ["pdftotext", "-raw", str(path), "-"], capture_output=True, check=True, text=True
+    ).stdout
+    flat = "".join(text.split())
+    for expected in (
+        "阳谷县福寿养老院",
+        "夜间值班记录缺失",
+        "二楼东侧安全出口被杂物堵塞",
+        "2026年10月16日前",
+    ):
+        assert expected in flat, expected
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, check=True, text=True).stdout
+    assert "CJK" in fonts and "+" in fonts
 
 
 def test_each_item_opens_its_own_clock(world, site, draft):
@@ -62,6 +93,7 @@ def test_a_date_on_a_rest_day_extends_to_the_next_working_day(world, site):
         site.home,
         [services.ItemSpec(site.duty, "《养老机构管理办法》第二十八条", "补全值班记录", due_date=sunday)],
         actor=world.yanggu_mz,
+        on=dt.date(2026, 11, 20),
     )
     notice = services.notice_issue(notice, actor=world.yanggu_mz, on=dt.date(2026, 11, 20))
     item = notice.items.get()
@@ -88,3 +120,22 @@ def test_issuing_twice_is_a_no_op_and_drafts_validate(world, site, draft):
             actor=world.yanggu_mz,
         )
     assert "已在整改通知" in err.value.message_dict["findings"][0]
+
+
+def test_a_written_due_date_must_follow_the_issue_date(world, site):
+    from django.core.exceptions import ValidationError
+
+    spec = services.ItemSpec(
+        site.duty, "《养老机构管理办法》第二十八条", "补全值班记录", due_date=dt.date(2026, 10, 9)
+    )
+    with pytest.raises(ValidationError) as err:
+        services.notice_create(site.home, [spec], actor=world.yanggu_mz, on=dt.date(2026, 10, 9))
+    assert "须晚于下达日期（2026年10月9日）" in err.value.message_dict["period"][0]
+    notice = services.notice_create(site.home, [spec], actor=world.yanggu_mz, on=dt.date(2026, 9, 28))
+    with pytest.raises(ValidationError, match="不晚于下达日期"):  # a draft left lying until too late
+        services.notice_issue(notice, actor=world.yanggu_mz, on=dt.date(2026, 10, 12))
+    notice.refresh_from_db()
+    assert notice.status == "draft" and notice.number == ""
+    assert services.notice_issue(notice, actor=world.yanggu_mz, on=dt.date(2026, 9, 28)).number.endswith(
+        "1号"
+    )

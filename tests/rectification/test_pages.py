@@ -138,7 +138,7 @@ def test_workbench_panel_shows_due_items_and_drafts_for_leaders(world, site, iss
     from inspections.rectification import services
 
     issued(site.duty, on=dt.date(2026, 9, 28))
-    services.rectification_escalate_overdue()
+    services.rectification_escalate_overdue(on=dt.date(2026, 10, 19))
     page = client_for(world.yanggu_mz).get("/workbench/").content.decode()
     assert "待整改验收" in page and "夜间值班记录缺失" in page
     assert "责令停业整顿决定书待审批" in client_for(world.yanggu_leader).get("/workbench/").content.decode()
