@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from auditlog.models import LogEntry
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db.models import Model, Q, QuerySet
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -41,9 +42,14 @@ from .forms import (
 from .models import (
     SCORE_SECTIONS,
     Appointment,
+    Certificate,
     Drill,
+    EmergencyPlan,
+    ExitPlan,
     Filing,
     GradeLevel,
+    GradeRating,
+    IncidentReport,
     Institution,
     InstitutionRestriction,
     InstitutionStatus,
@@ -51,6 +57,7 @@ from .models import (
     PersonRestriction,
     Recipient,
     Staff,
+    TrainingRecord,
     allowed_targets,
 )
 from .querysets import institution_list_queryset
@@ -109,6 +116,11 @@ class InstitutionDetailView(ScopedDetailView):
         ctx = super().get_context_data(**kwargs)
         inst: Institution = self.object
         ctx["filings"] = list(inst.filings.all())
+        for filing in ctx["filings"]:
+            filing.change_rows = [
+                (field_label(Institution, name), before, after)
+                for name, (before, after) in (filing.changes or {}).items()
+            ]
         ctx["onsite_checks"] = list(inst.onsite_checks.all())
         ctx["staff"] = list(
             inst.staff.select_related("person")
@@ -134,22 +146,101 @@ class InstitutionDetailView(ScopedDetailView):
         ctx["deadlines"] = open_deadlines_for(inst)
         ctx["targets"] = allowed_targets(inst.status)
         ctx["S"] = InstitutionStatus
-        types = ContentType.objects.get_for_models(Institution, Filing, OnsiteCheck, Staff, Drill)
-        history = Q(content_type=types[Institution], object_id=inst.pk)
-        for model, ids in (
+        related: list[tuple[type[Model], list[int]]] = [
             (Filing, [f.pk for f in ctx["filings"]]),
             (OnsiteCheck, [c.pk for c in ctx["onsite_checks"]]),
             (Staff, [s.pk for s in ctx["staff"]]),
+            (Certificate, [c.pk for s in ctx["staff"] for c in s.certificates.all()]),
+            (TrainingRecord, [t.pk for s in ctx["staff"] for t in s.trainings.all()]),
+            (Appointment, [a.pk for a in ctx["appointments"]]),
+            (GradeRating, [r.pk for r in ctx["ratings"]]),
+            (EmergencyPlan, [p.pk for p in ctx["plans"]]),
             (Drill, [d.pk for d in ctx["drills"]]),
-        ):
+            (IncidentReport, [i.pk for i in ctx["incidents"]]),
+            (ExitPlan, [e.pk for e in ctx["exits"]]),
+            (InstitutionRestriction, [r.pk for r in ctx["restrictions"]]),
+        ]
+        types = ContentType.objects.get_for_models(Institution, *(model for model, _ids in related))
+        history = Q(content_type=types[Institution], object_id=inst.pk)
+        for model, ids in related:
             if ids:
                 history |= Q(content_type=types[model], object_id__in=ids)
-        ctx["history"] = (
-            LogEntry.objects.filter(history)
-            .select_related("actor", "content_type")
-            .order_by("-timestamp")[:100]
-        )
+        entries = LogEntry.objects.filter(history).select_related("actor", "content_type")
+        ctx["history"] = readable_history(entries.order_by("-timestamp")[:100])
         return ctx
+
+
+# Chinese names of the service verbs recorded in the audit trail (``additional_data["verb"]``).
+HISTORY_VERBS: dict[str, str] = {
+    **services.VERB_LABELS,
+    "create": "新增",
+    "update": "修改信息",
+    "exit_suspend": "登记暂停服务及安置方案",
+    "exit_terminate": "登记终止服务及安置、财产处置方案",
+    "asset_disposal_supervise": "财产处置监管完毕",
+    "filing_submit": "提交备案材料",
+    "filing_change": "变更备案",
+    "discover_unfiled": "发现未备案开展服务",
+    "onsite_check": "现场核查",
+    "restrict": "记录限制措施",
+    "lift": "解除限制措施",
+    "appoint": "任命",
+    "appointment_end": "离任",
+    "staff_appoint": "登记从业人员",
+    "staff_leave": "从业人员离职",
+    "certificate_add": "登记资格证书",
+    "training": "登记培训记录",
+    "grade_rate": "等级评定",
+    "emergency_plan_add": "登记应急预案",
+    "drill_record": "录入应急演练",
+    "incident_report": "登记突发事件报告",
+}
+
+
+def field_label(model: type[Model], name: str) -> str:
+    """The verbose name of a concrete field (or the name itself)."""
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return name
+    return str(getattr(field, "verbose_name", name))
+
+
+def _readable_value(field: Any, value: str) -> str:
+    if value in ("None", ""):
+        return "—"
+    choices = dict(getattr(field, "flatchoices", None) or ())
+    if choices:
+        return str(choices.get(value, choices.get(int(value) if value.isdigit() else value, value)))
+    if getattr(field, "get_internal_type", lambda: "")() == "BooleanField":
+        return "是" if value == "True" else "否"
+    return value
+
+
+def readable_history(entries: Iterable[LogEntry]) -> list[LogEntry]:
+    """Audit entries with the verb, the field names and choice values in Chinese
+    (``verb_label`` and ``readable_changes`` = [(field label, before, after)])."""
+    out = []
+    for entry in entries:
+        model = entry.content_type.model_class()
+        verb = (entry.additional_data or {}).get("verb", "")
+        entry.verb_label = HISTORY_VERBS.get(verb) or entry.get_action_display()
+        rows = []
+        for name, pair in (entry.changes_dict or {}).items():
+            if name == "id" or not isinstance(pair, list | tuple) or len(pair) != 2:
+                continue
+            try:
+                field: Any = model._meta.get_field(name) if model else None
+            except FieldDoesNotExist:
+                field = None
+            if field is not None and not getattr(field, "concrete", False):
+                field = None  # a reverse relation that happens to share the name
+            label = str(field.verbose_name) if field is not None else name
+            before, after = (str(v) if v is not None else "None" for v in pair)
+            rows.append((label, _readable_value(field, before), _readable_value(field, after)))
+        entry.readable_changes = rows
+        out.append(entry)
+    return out
 
 
 def incidents_with_labels(qs: Any) -> list[Any]:
