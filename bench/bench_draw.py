@@ -54,6 +54,12 @@ def run() -> dict:
     repeat_s = time.perf_counter() - t0
     assert again == result
 
+    # The stratified variant (per-risk-class ratios, hmac-es-strata-v1) on the same inputs.
+    stratified_inputs = {**inputs, "class_ratios": {"high": "0.5", "medium": "0.1", "low": "0.03"}}
+    t0 = time.perf_counter()
+    stratified = run_draw(seed, stratified_inputs)
+    stratified_s = time.perf_counter() - t0
+
     baseline_runs = []
     for _ in range(3):
         t0 = time.perf_counter()
@@ -71,12 +77,16 @@ def run() -> dict:
         "short_teams": len(result["short"]),
         "draw_seconds": round(draw_s, 3),
         "draw_repeat_seconds": round(repeat_s, 3),
+        "stratified_drawn": len(stratified["drawn"]),
+        "stratified_seconds": round(stratified_s, 3),
         "baseline_random_sample_seconds": round(baseline_s, 4),
         "note": "best of 2 draw runs vs best of 3 baseline runs (random.sample + 2 inspectors each)",
         "baseline_teams": len(teams),
         "ratio_draw_vs_random_sample": round(draw_s / baseline_s, 1) if baseline_s else None,
+        "ratio_stratified_vs_random_sample": round(stratified_s / baseline_s, 1) if baseline_s else None,
     }
     print(
         f"draw {draw_s:.3f}s vs random.sample {baseline_s:.4f}s → ratio {out['ratio_draw_vs_random_sample']}×"
+        f" (stratified {stratified_s:.3f}s → {out['ratio_stratified_vs_random_sample']}×)"
     )
     return out
