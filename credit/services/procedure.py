@@ -97,6 +97,14 @@ def _check_leader(user: Any, proposal: ListingProposal) -> Assignment:
     )
 
 
+def _not_before(on: dt.date, earlier: dt.date | None, what: str) -> None:
+    """A step is dated on or after the step before it (the dates are entered by staff)."""
+    if earlier is not None and on < earlier:
+        raise ValidationError(
+            f"办理日期 {on:%Y-%m-%d} 早于{what}日期 {earlier:%Y-%m-%d}，请核对日期。", code="date_order"
+        )
+
+
 def _lock(proposal: ListingProposal) -> ListingProposal:
     return (
         ListingProposal.objects.select_for_update()
@@ -275,6 +283,7 @@ def proposal_object(
         if p.state == P.OBJECTED:
             return p
         _check_department(actor, p)
+        _not_before(on, p.notified_on, "告知")
         if p.objection_due and on > p.objection_due:
             raise ValidationError(
                 f"陈述申辩期已于 {p.objection_due:%Y-%m-%d} 届满，不能再登记陈述申辩。", code="objection_late"
@@ -315,6 +324,7 @@ def proposal_review(
         if p.state == P.REVIEWED:
             return p
         _check_department(actor, p)
+        _not_before(on, p.objection_on or p.notified_on, "陈述申辩" if p.objection_on else "告知")
         return _move(
             p,
             P.REVIEWED,
@@ -350,6 +360,7 @@ def proposal_decide(
         if p.state in (P.LISTED, P.NOT_LISTED):
             return p
         leader = _check_leader(actor, p)
+        _not_before(on, p.reviewed_on, "审核")
         if p.state != P.REVIEWED:
             _move(p, P.LISTED if list_it else P.NOT_LISTED, "decide", actor, {})  # raises
         fields: dict[str, Any] = {
@@ -398,6 +409,7 @@ def proposal_publish(proposal: ListingProposal, *, actor: Any, on: dt.date | Non
         if p.state == P.PUBLISHED:
             return p
         _check_department(actor, p)
+        _not_before(on, p.decided_on, "列入决定")
         return _move(p, P.PUBLISHED, "publish", actor, {"published_on": on})
 
 
@@ -414,6 +426,7 @@ def proposal_apply_removal(
         if p.state == P.REMOVAL_APPLIED:
             return p
         _check_department(actor, p)
+        _not_before(on, p.term_starts, "列入")
         if p.permanent:
             raise ValidationError("终身行业禁入不适用提前移出。", code="permanent")
         years = policy_for(p.region).early_removal_min_years
@@ -464,6 +477,7 @@ def proposal_decide_removal(
                 return p
             _move(p, P.REMOVED, "decide_removal", actor, {})  # raises
         _check_leader(actor, p)
+        _not_before(on, p.removal_applied_on, "提前移出申请")
         if approve:
             _move(
                 p,

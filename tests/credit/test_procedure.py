@@ -260,3 +260,17 @@ def test_a_provisional_objection_deadline_is_recounted_when_the_year_is_publishe
     p.refresh_from_db()
     assert (p.objection_due, p.objection_due_provisional) == (dt.date(2027, 1, 6), False)
     assert p.events.filter(step="recount").count() == 1
+
+
+def test_a_step_dated_before_the_previous_one_is_refused(world, home):
+    p = _reviewed(world, home)  # reviewed 2026-03-10
+    with pytest.raises(ValidationError, match="早于审核日期 2026-03-10"):
+        services.proposal_decide(
+            p, actor=world.yanggu_leader, list_it=True, opinion="列入", on=dt.date(2026, 3, 9)
+        )
+    p = services.proposal_decide(
+        p, actor=world.yanggu_leader, list_it=True, opinion="列入", on=dt.date(2026, 3, 11)
+    )
+    with pytest.raises(ValidationError, match="早于列入决定日期"):
+        services.proposal_publish(p, actor=world.yanggu_mz, on=dt.date(2026, 3, 10))
+    assert services.proposal_publish(p, actor=world.yanggu_mz, on=dt.date(2026, 3, 11)).published_on
