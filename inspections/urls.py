@@ -6,6 +6,7 @@ app_name = "inspections"
 urlpatterns = [
     path("", views.InspectionListView.as_view(), name="inspection_list"),
     path("new/", views.inspection_create, name="inspection_create"),
+    path("overview/", views.overview, name="overview"),
     path("<int:pk>/", views.inspection_detail, name="inspection_detail"),
     path("<int:pk>/checklist/", views.checklist, name="checklist"),
     path("<int:pk>/<str:action>/", views.inspection_action, name="inspection_action"),

@@ -50,6 +50,39 @@ def _errors(request: HttpRequest, exc: ValidationError) -> None:
         messages.error(request, msg)
 
 
+# --- overview (the inspections dashboard) -----------------------------------------------------------
+
+
+@login_required
+def overview(request: HttpRequest) -> HttpResponse:
+    """监管概览: open 重大 hazards under 挂牌督办 (every one, until closed), open findings by
+    grade, findings awaiting referral and draws whose seed is not yet revealed — all within
+    the user's scope. The workbench panel shows the first rows of the same list to leaders."""
+    findings: Any = Finding.objects.visible_to(request.user)
+    major = (
+        findings.major_open()
+        .filter(listed_supervision=True)
+        .select_related("institution", "domain", "supervising_department")
+        .order_by("rectify_by", "found_on", "pk")
+    )
+    by_severity = dict(
+        findings.open().values_list("severity").annotate(n=Count("pk")).values_list("severity", "n")
+    )
+    return render(
+        request,
+        "inspections/overview.html",
+        {
+            "major": major,
+            "severity_counts": [(label, by_severity.get(value, 0)) for value, label in Severity.choices],
+            "referral_count": findings.open().filter(needs_referral=True).count(),
+            "unrevealed_draws": Draw.objects.visible_to(request.user)
+            .filter(status__in=["committed", "executed"])
+            .select_related("plan")
+            .order_by("created_at"),
+        },
+    )
+
+
 # --- item list and inspector directory -----------------------------------------------------------
 
 

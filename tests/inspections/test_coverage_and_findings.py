@@ -189,3 +189,31 @@ def test_reinspection_page_requires_the_original(field, world, client_for):
     response = c.post("/inspections/new/", {**form, "previous": original.pk})
     assert response.status_code == 302
     assert Inspection.objects.get(kind="reinspection").previous == original
+
+
+def test_major_hazard_stays_on_the_overview_until_rectified(field, world, client_for):
+    finding = services.finding_create(
+        field.homes[0],
+        field.fire_item.domain,
+        actor=world.yanggu_mz,
+        description="自动喷水灭火系统停用",
+        severity="major",
+        found_on=dt.date(2026, 3, 2),
+    )
+    services.finding_create(
+        field.homes[1], field.duty_item.domain, actor=world.yanggu_mz, description="值班记录缺失"
+    )
+    leader = client_for(world.yanggu_leader)
+    page = leader.get("/inspections/overview/").content.decode()
+    assert "自动喷水灭火系统停用" in page and "值班记录缺失" not in page.split("overview-major")[1]
+    assert (
+        "自动喷水灭火系统停用"
+        not in client_for(world.dongchangfu_mz).get("/inspections/overview/").content.decode()
+    )
+    # Fire rescue (to whom it was handed by remit) sees it too; it leaves once rectified.
+    assert (
+        "自动喷水灭火系统停用" in client_for(world.yanggu_xf).get("/inspections/overview/").content.decode()
+    )
+    services.finding_mark_rectified(finding, actor=world.yanggu_mz)
+    assert "自动喷水灭火系统停用" not in leader.get("/inspections/overview/").content.decode()
+    assert "自动喷水灭火系统停用" not in leader.get("/workbench/").content.decode()

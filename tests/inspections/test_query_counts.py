@@ -50,3 +50,23 @@ def test_constant_queries(field, world, client_for, url):
         services.inspection_create(home, actor=world.yanggu_mz, kind="special", team=field.inspectors[:2])
     many = count(lambda: c.get(url))
     assert many == few, (few, many)
+
+
+def test_overview_queries_do_not_grow_with_major_hazards(field, world, client_for):
+    def add_major(n, start):
+        for i in range(n):
+            services.finding_create(
+                field.homes[(start + i) % len(field.homes)],
+                field.fire_item.domain,
+                actor=world.yanggu_mz,
+                description=f"重大问题{start + i}",
+                severity="major",
+            )
+
+    c = client_for(world.yanggu_leader)
+    add_major(2, 0)
+    c.get("/inspections/overview/")
+    few = count(lambda: c.get("/inspections/overview/"))
+    add_major(8, 2)
+    many = count(lambda: c.get("/inspections/overview/"))
+    assert many == few, (few, many)
