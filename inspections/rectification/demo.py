@@ -1,5 +1,6 @@
-"""Demo data: one rectification notice issued from the demo findings (one item accepted with
-a signature, one still open), a listed supervision for a 重大 finding and one penalty.
+"""Demo data, in 阳谷县 where the main demo accounts work: one rectification notice with two
+problems (one accepted with a signature, one 重大 hazard still open under 挂牌督办), one
+penalty, and one referral letter sent so the receiving liaison's inbox has something.
 Idempotent: does nothing once a notice exists."""
 
 from __future__ import annotations
@@ -9,40 +10,58 @@ from typing import Any
 
 
 def seed(stdout: Any) -> None:
-    from django.db.models import Q
+    from django.db.models import Case, IntegerField, Value, When
+    from django.utils import timezone
 
+    from inspections import services as inspection_services
     from inspections.models import Finding, FindingStatus, Inspector, Severity
+    from supervision.core.demo import YANGGU
     from supervision.core.models import User
 
     from . import services
-    from .models import ListedSupervision, Penalty, RectificationNotice
+    from .models import Penalty, RectificationNotice
 
     if RectificationNotice.objects.exists():
         stdout.write("rectification: demo data already present\n")
         return
+    today = timezone.localdate()
     actor = User.objects.filter(is_superuser=True).first()
+    prefix = YANGGU[:6]
     finding = (
-        Finding.objects.filter(status=FindingStatus.OPEN, supervising_department__is_lead=True)
-        .select_related("institution", "supervising_department")
-        .order_by("pk")
+        Finding.objects.filter(status=FindingStatus.OPEN)
+        .annotate(
+            home=Case(
+                When(institution__region__code__startswith=prefix, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .select_related("institution__region", "supervising_department", "domain")
+        .order_by("home", "-supervising_department__is_lead", "pk")
         .first()
-    ) or Finding.objects.filter(status=FindingStatus.OPEN).select_related("institution").order_by(
-        "pk"
-    ).first()
+    )
     if finding is None or actor is None:
         stdout.write("rectification: no open findings yet, skipped\n")
         return
     institution = finding.institution
+    department = finding.supervising_department
+    county = services.county_of(institution.region)
     findings = list(
         Finding.objects.filter(institution=institution, status=FindingStatus.OPEN).order_by("pk")[:3]
     )
-    county = institution.county or institution.region
-    department = finding.supervising_department
-    inspector = (
-        Inspector.objects.filter(department=department, region__code__startswith=county.prefix, active=True)
-        .filter(Q(certificate_expires__gte=dt.date.today()))
-        .first()
-    )
+    if len(findings) < 2:  # a second, 重大 problem so the notice stays open after one acceptance
+        findings.append(
+            inspection_services.finding_create(
+                institution,
+                finding.domain,
+                actor=None,
+                department=department,
+                description="消防控制室无人值守，火灾自动报警系统处于故障状态",
+                severity=Severity.MAJOR,
+                rectification_required="立即安排持证人员24小时值守，修复火灾自动报警系统",
+                found_on=finding.found_on,
+            )
+        )
     notice = RectificationNotice.objects.create(
         institution=institution,
         issuing_department=department,
@@ -60,40 +79,61 @@ def seed(stdout: Any) -> None:
             requirement=f.rectification_required or f"立即整改：{f.description}",
             period_workdays=10,
         )
-    notice = services.notice_issue(notice, actor=None)
+    notice = services.notice_issue(notice, actor=None, on=today)
+    inspector = (
+        Inspector.objects.filter(department=department, region__code__startswith=county.prefix, active=True)
+        .filter(certificate_expires__gte=today)
+        .first()
+    )
     first = notice.items.order_by("seq").first()
     if first is not None and inspector is not None:
         services.item_respond(
             first, actor=None, action_taken="已按要求整改并建立台账", evidence_text="整改前后照片 4 张"
         )
         services.item_accept(
-            first,
-            actor=None,
-            acceptor=inspector,
-            observed="现场复查，整改到位",
-            reinspected_on=dt.date.today(),
+            first, actor=None, acceptor=inspector, observed="现场复查，整改到位", reinspected_on=today
         )
-    major = Finding.objects.filter(severity=Severity.MAJOR, listing__isnull=True).first()
+    major = next((f for f in findings if f.severity == Severity.MAJOR), None)
     if major is not None:
-        ListedSupervision.objects.get_or_create(
-            finding=major,
-            defaults={
-                "department": major.supervising_department,
-                "supervising_body": f"{county.name}人民政府安全生产委员会",
-                "deadline": dt.date.today() + dt.timedelta(days=30),
-                "created_by": actor,
-            },
+        services.listing_open(
+            major,
+            actor=None,
+            supervising_body=f"{county.name}人民政府安全生产委员会",
+            deadline=today + dt.timedelta(days=30),
+            on=today,
         )
     if not Penalty.objects.exists():
+        short = department.short_name or department.name[:1]
         services.penalty_record(
             institution,
             actor=None,
             department=department,
-            decision_number=f"{county.name[:1]}民罚决字〔{dt.date.today().year}〕1号",
+            decision_number=f"{county.name[:1]}{short}罚决字〔{today.year}〕1号",
             kind="warning",
-            facts="未按规定建立夜间值班制度",
+            facts="未按规定建立消防控制室值班制度",
             legal_basis="《养老机构管理办法》第四十六条",
-            decided_on=dt.date.today(),
+            decided_on=today,
             findings=findings[:1],
         )
-    stdout.write(f"rectification: notice {notice.number} with {notice.items.count()} items, demo penalty\n")
+    sent = _send_one_referral(prefix, today)
+    stdout.write(
+        f"rectification: notice {notice.number} with {notice.items.count()} items, demo penalty"
+        f"{f', referral {sent} sent' if sent else ''}\n"
+    )
+
+
+def _send_one_referral(prefix: str, on: dt.date) -> str:
+    """Send the oldest draft referral of the demo county, so an inbox has a letter in it."""
+    from supervision.referrals import services as referrals
+    from supervision.referrals.models import Referral, ReferralState
+
+    draft = (
+        Referral.objects.filter(
+            state=ReferralState.DRAFT, from_region__code__startswith=prefix, found_on__lte=on
+        )
+        .order_by("pk")
+        .first()
+    )
+    if draft is None:
+        return ""
+    return referrals.referral_send(draft, actor=None, on=on).number

@@ -1,4 +1,5 @@
-"""The demo seed runs and is idempotent."""
+"""The demo seed runs, shows every stage (an accepted problem, an open 重大 one under 挂牌督办,
+a penalty) in the demo county, and is idempotent."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import io
 import pytest
 
 from inspections.rectification import demo
-from inspections.rectification.models import Penalty, RectificationNotice
+from inspections.rectification.models import ListedSupervision, Penalty, RectificationNotice
 
 pytestmark = pytest.mark.django_db
 
@@ -19,4 +20,8 @@ def test_demo_seed_is_idempotent(world, site):
     assert RectificationNotice.objects.count() == 1 and Penalty.objects.count() == 1
     notice = RectificationNotice.objects.get()
     assert notice.number and notice.document.verify()
+    assert notice.institution == site.home  # in 阳谷县, where the main demo accounts work
+    assert notice.status == "issued"
+    assert sorted(notice.items.values_list("state", flat=True)) == ["accepted", "pending"]
+    assert ListedSupervision.objects.get().finding == site.fire
     assert "already present" in out.getvalue()
