@@ -180,3 +180,40 @@ def test_seed_scale_loads_regions_and_dispatches_counts(monkeypatch):
     call_command("seed_scale", "--institutions", "50", "--deadlines", "7", stdout=out)
     assert received == {"institutions": 50, "deadlines": 7}
     assert Region.objects.filter(code="371521000000").exists()
+
+
+def test_seed_scale_bulk_inserts_valid_institutions_over_every_township():
+    from institutions.models import Institution
+    from institutions.validators import validate_credit_code
+
+    out, err = StringIO(), StringIO()
+    call_command("seed_scale", "--institutions", "300", stdout=out, stderr=err)
+    assert Institution.objects.count() == 300
+    codes = list(Institution.objects.values_list("credit_code", flat=True))
+    assert len(set(codes)) == 300
+    for code in codes[:50]:
+        validate_credit_code(code)  # a wrong check character raises
+    towns = set(Institution.objects.values_list("region__parent__code", flat=True))
+    assert len(towns) > 10  # spread over many counties, not piled into one
+    assert "institutions: 300 条" in out.getvalue()
+    call_command("seed_scale", "--institutions", "200", stdout=StringIO())
+    assert Institution.objects.count() == 500  # adds, never collides with what is there
+
+
+def test_seed_scale_says_when_nothing_consumes_an_option(monkeypatch):
+    import importlib
+
+    from supervision.core.management.commands import seed_scale
+
+    real = importlib.import_module
+
+    def no_deadlines(name: str, *args):
+        module = real(name, *args)
+        if getattr(module, "SCALE_OPTION", None) == "deadlines":
+            raise ModuleNotFoundError(name=name)
+        return module
+
+    monkeypatch.setattr(seed_scale.importlib, "import_module", no_deadlines)
+    err = StringIO()
+    call_command("seed_scale", "--institutions", "0", "--deadlines", "5", stdout=StringIO(), stderr=err)
+    assert "--deadlines：没有应用提供这类压测数据" in err.getvalue()

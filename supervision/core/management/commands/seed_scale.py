@@ -14,6 +14,8 @@ from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+SCALE_OPTIONS = ("institutions", "deadlines")
+
 
 class Command(BaseCommand):
     help = "批量生成压测数据（如 --institutions 400000），各应用通过 demo.seed_scale 提供。"
@@ -25,6 +27,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("load_reference_data", stdout=self.stdout, stderr=self.stderr)
         ran = 0
+        consumed: set[str] = set()
         for config in apps.get_app_configs():
             try:
                 module = importlib.import_module(f"{config.name}.demo")
@@ -35,12 +38,17 @@ class Command(BaseCommand):
             fn = getattr(module, "seed_scale", None)
             if fn is None:
                 continue
-            count = options.get(getattr(module, "SCALE_OPTION", "institutions")) or 0
+            option = getattr(module, "SCALE_OPTION", "institutions")
+            consumed.add(option)
+            count = options.get(option) or 0
             if count <= 0:
                 continue
             started = time.perf_counter()
             fn(count=count, stdout=self.stdout)
             ran += 1
             self.stdout.write(f"{config.label}: {count} 条，用时 {time.perf_counter() - started:.1f} 秒")
+        for option in SCALE_OPTIONS:
+            if (options.get(option) or 0) > 0 and option not in consumed:
+                self.stderr.write(f"--{option}：没有应用提供这类压测数据（demo.seed_scale），已忽略。")
         if not ran:
             self.stdout.write("没有应用提供 seed_scale，未生成数据。")
