@@ -34,3 +34,17 @@ def test_errors_are_in_chinese():
         run("add", "2026-9-28x", "20")
     with pytest.raises(CommandError, match="超出工作日历范围"):
         run("is", "1999-01-01")
+    with pytest.raises(CommandError, match="工作日数应为整数：abc"):
+        run("add", "2026-09-28", "abc")
+    with pytest.raises(CommandError, match="工作日数应在 -3650 至 3650 之间"):
+        run("add", "2026-09-28", "3651")
+    with pytest.raises(CommandError, match="参数不足。用法：workdays add 开始日期 工作日数"):
+        run("add", "2026-09-28")
+    with pytest.raises(CommandError, match="参数不足。用法：workdays between"):
+        run("between", "2026-09-28")
+    with pytest.raises(CommandError, match="参数不足。用法：workdays is"):
+        run("is")
+
+
+def test_negative_days_count_backwards():
+    assert run("add", "2026-10-30", "-20") == "2026-09-28"
