@@ -33,6 +33,7 @@ from supervision.core.scoping import ensure_visible
 from . import clocks
 from .draw import run_draw
 from .draw import seed_hash as hash_seed
+from .ledger import feed_credit
 from .models import (
     DRAW_TRANSITIONS,
     INSPECTION_TRANSITIONS,
@@ -561,6 +562,18 @@ def inspection_close(
         institution = inspection.institution
         clocks.meet(institution, clocks.FILING_ONSITE, by=inspection, at=now)
         clocks.meet(institution, clocks.UNFILED_ONSITE, by=inspection, at=now)
+        if conclusion != Conclusion.CLOSED_DOWN:
+            # The inspection result enters the institution's credit record (001 (十二)).
+            passed = conclusion == Conclusion.COMPLIANT
+            feed_credit(
+                institution,
+                "inspection_passed" if passed else "inspection_failed",
+                title=f"{inspection.get_kind_display()}：{inspection.get_conclusion_display()}",
+                source=inspection,
+                effective=inspection.inspected_on,
+                department=inspection.department,
+                entered_by=actor if getattr(actor, "pk", None) else None,
+            )
         clocks.open_clock(
             inspection,
             clocks.PUBLISH_RESULT,
@@ -740,6 +753,17 @@ def finding_create(
             source_system=source_system,
         )
         _create(finding, actor, "create")
+        if severity == Severity.MAJOR:
+            feed_credit(
+                institution,
+                "major_hazard",
+                title=f"{domain.name}重大隐患：{description[:80]}",
+                source=finding,
+                effective=finding.found_on,
+                domain=domain,
+                department=department,
+                entered_by=finding.found_by,
+            )
         if not department_covers(department, domain):
             finding_flag_for_referral(finding, actor=actor)
     return finding
@@ -839,4 +863,16 @@ def finding_set_severity(finding: Finding, *, actor: Any, severity: str) -> Find
         finding.severity = severity
         finding.listed_supervision = finding.listed_supervision or severity == Severity.MAJOR
         _save(finding, actor, "grade", before)
+        if severity == Severity.MAJOR:
+            finding.institution.refresh_from_db(fields=["credit_code"])
+            feed_credit(
+                finding.institution,
+                "major_hazard",
+                title=f"{finding.domain.name}重大隐患：{finding.description[:80]}",
+                source=finding,
+                effective=finding.found_on,
+                domain=finding.domain,
+                department=finding.supervising_department,
+                entered_by=actor if getattr(actor, "pk", None) else None,
+            )
     return finding
