@@ -9,6 +9,7 @@ import itertools
 import random
 import time
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -186,6 +187,8 @@ def seed(stdout: Any = None) -> None:
                         result="consistent",
                         notes="备案信息属实。",
                     )
+            if status in ("filed", "filed_recent"):
+                _operations(inst, n, today)
             if status == "suspended":
                 services.institution_suspend(
                     inst,
@@ -243,6 +246,49 @@ def seed(stdout: Any = None) -> None:
         permanent=True,
     )
     write(f"institutions: 新增 {created} 家机构（已存在的跳过）。")
+
+
+def _operations(inst: Institution, n: int, today: dt.date) -> None:
+    """A filed institution's emergency plans and latest drill (meeting the drill clocks its
+    filing opened), and for every other one a grade rating."""
+    plan = services.emergency_plan_add(
+        inst,
+        actor=None,
+        kind="fire_evacuation",
+        title=f"{inst.name}灭火和应急疏散预案",
+        adopted_on=dt.date(2025, 3, 1),
+        summary="明确火灾报警、初起火灾扑救、失能老人疏散分工和集合点。",
+    )
+    services.emergency_plan_add(
+        inst,
+        actor=None,
+        kind="public_health",
+        title=f"{inst.name}传染病疫情防控应急预案",
+        adopted_on=dt.date(2025, 3, 1),
+    )
+    services.drill_record(
+        inst,
+        actor=None,
+        held_on=today - dt.timedelta(days=20 + n),
+        kind="fire",
+        participants=25 + n,
+        participants_note="全体值班护理员、消防管理人员及部分自理老人",
+        notes="夜间火情疏散演练，3 分 40 秒完成全部老人疏散。",
+        plan=plan,
+    )
+    if n % 2 == 0:
+        services.grade_rate(
+            inst,
+            actor=None,
+            scores={
+                "score_environment": Decimal(100 + n % 15),
+                "score_facilities": Decimal(110 + n % 15),
+                "score_management": Decimal(120 + n % 20),
+                "score_service": Decimal(480 + n * 5 % 100),
+            },
+            rated_on=today - dt.timedelta(days=200),
+            rated_by="市民政局养老机构等级评定委员会",
+        )
 
 
 # --- scale data for benchmarks ---------------------------------------------------------------

@@ -41,6 +41,7 @@ from .models import (
     GradeThreshold,
     IncidentReport,
     Institution,
+    InstitutionKind,
     InstitutionRestriction,
     InstitutionStatus,
     OnsiteCheck,
@@ -278,10 +279,13 @@ def institution_file(inst: Institution, *, actor: Any) -> Institution:
         return _transition(inst, InstitutionStatus.FILED, "file", actor)[0]
 
 
-def institution_resume(inst: Institution, *, actor: Any) -> Institution:
-    """A suspended, filed institution resumes service."""
+def institution_resume(inst: Institution, *, actor: Any, resumed_on: dt.date | None = None) -> Institution:
+    """A suspended, filed institution resumes service: its drill clocks start again."""
     with transaction.atomic():
-        return _transition(inst, InstitutionStatus.FILED, "resume", actor)[0]
+        locked, changed = _transition(inst, InstitutionStatus.FILED, "resume", actor)
+        if changed:
+            drill_clocks_open(locked, resumed_on or timezone.localdate())
+        return locked
 
 
 def institution_suspend(
@@ -359,6 +363,7 @@ def _exit(inst: Institution, kind: str, *, actor: Any, **data: Any) -> ExitPlan 
             **data,
         )
         _create(plan, actor, f"exit_{kind}")
+        drill_clocks_stop(locked, reason=f"机构{ExitKind(kind).label}（{plan.effective_on} 起）")
         return plan
 
 
@@ -426,6 +431,7 @@ def filing_submit(
             filing.certificate_file = certificate_file
         _create(filing, actor, "filing_submit")
         _open_clock(locked, RULE_FILING_CHECK, submitted_on, note=f"备案 {submitted_on}")
+        drill_clocks_open(locked, submitted_on)
     inst.status = locked.status
     return filing
 
@@ -857,6 +863,39 @@ def fire_drill_clock(inst: Institution) -> tuple[str, int | None] | None:
     if inst.is_key_fire_unit:
         return RULE_DRILL, None
     return None
+
+
+# Kinds that run elderly-care services on premises and so must drill (000 (五)); assessment and
+# training bodies are not held to the drill clocks.
+DRILL_KINDS = frozenset({InstitutionKind.CARE_HOME, InstitutionKind.COMMUNITY})
+
+
+def drill_clocks_open(inst: Institution, start: dt.date) -> None:
+    """Start the drill clocks of 000 (五) for an institution entering supervision (at filing):
+    the half-yearly emergency drill and, where the fire rule applies, the fire drill (half-yearly
+    for key fire units, yearly otherwise). Idempotent: a live clock is left as it is (e.g. one a
+    drill recorded before filing already opened)."""
+    if inst.kind not in DRILL_KINDS:
+        return
+    _open_clock(inst, RULE_DRILL, start, note=f"备案 {start}，首次应急演练")
+    fire = fire_drill_clock(inst)
+    if fire is not None and fire[0] != RULE_DRILL:
+        rule, length = fire
+        _open_clock(inst, rule, start, note=f"备案 {start}，首次消防演练", length=length)
+
+
+def drill_clocks_stop(inst: Institution, *, reason: str) -> int:
+    """A suspended or terminated institution has no residents to drill with: its live drill
+    clocks are waived with the reason (a system waiver; the exit record is the authority).
+    Returns how many were waived."""
+    from supervision.deadlines import services as deadlines
+
+    live = deadlines.open_deadlines_for(inst).filter(rule__code__in=[RULE_DRILL, RULE_FIRE_DRILL])
+    waived = 0
+    for clock in live:
+        deadlines.deadline_waive(clock, reason=reason, actor=None)
+        waived += 1
+    return waived
 
 
 def drill_record(

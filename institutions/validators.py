@@ -3,6 +3,8 @@ with messages that tell staff exactly what is wrong."""
 
 from __future__ import annotations
 
+import unicodedata
+
 from django.core.exceptions import ValidationError
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
@@ -11,7 +13,9 @@ ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
 
 def normalise_credit_code(value: str) -> str:
-    return uscc.compact(value or "")
+    """Upper case without spaces or hyphens; full-width characters (common in lists typed with
+    a Chinese input method: "９１３７…Ｌ") become their ASCII forms first (NFKC)."""
+    return uscc.compact(unicodedata.normalize("NFKC", value or ""))
 
 
 def explain_credit_code(value: str) -> str | None:

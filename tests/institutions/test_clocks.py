@@ -25,8 +25,7 @@ def test_filing_on_2026_09_28_is_due_2026_10_30(world, yanggu_home):
     file(yanggu_home, world.yanggu_mz, dt.date(2026, 9, 28))
     yanggu_home.refresh_from_db()
     assert yanggu_home.status == InstitutionStatus.FILED
-    (clock,) = open_deadlines_for(yanggu_home)
-    assert clock.rule.code == "filing.onsite_check"
+    clock = open_deadlines_for(yanggu_home).get(rule__code="filing.onsite_check")
     # National Day 10-01..10-07 off (10-01..03 statutory), Saturday 10-10 a make-up workday.
     assert clock.due == dt.date(2026, 10, 30)
     assert clock.region == world.yanggu and clock.department == world.mz
@@ -67,7 +66,7 @@ def test_onsite_check_closes_the_open_clock(world, yanggu_home):
         inspectors="王建国、刘洋",
         result="consistent",
     )
-    assert not open_deadlines_for(yanggu_home).exists()
+    assert not open_deadlines_for(yanggu_home).filter(rule__code="filing.onsite_check").exists()
     from supervision.deadlines.models import Deadline
 
     met = Deadline.objects.get(rule__code="filing.onsite_check")
@@ -110,3 +109,56 @@ def test_detail_page_shows_open_clock(world, client_for, yanggu_home):
     file(yanggu_home, world.yanggu_mz, dt.date(2026, 9, 28))
     body = client_for(world.yanggu_mz).get(f"/institutions/{yanggu_home.pk}/").content.decode()
     assert "备案后现场检查" in body and "2026-10-30" in body
+
+
+@pytest.mark.parametrize(
+    "key_fire_unit, fire_due", [(True, dt.date(2027, 3, 29)), (False, dt.date(2027, 9, 28))]
+)
+def test_filing_starts_the_drill_clocks(world, key_fire_unit, fire_due):
+    """000 (五): from filing, one emergency drill every half year; a fire drill every half year
+    for key fire units, every year otherwise. A drill recorded later meets them."""
+    inst = InstitutionFactory(region=world.yanggu_town, is_key_fire_unit=key_fire_unit)
+    file(inst, world.yanggu_mz, dt.date(2026, 9, 28))
+    clocks = {d.rule.code: d for d in open_deadlines_for(inst)}
+    assert set(clocks) == {"filing.onsite_check", "drill.half_yearly", "drill.fire"}
+    assert clocks["drill.half_yearly"].due == dt.date(2027, 3, 29)  # 182 calendar days
+    assert clocks["drill.fire"].due == fire_due
+    drill = services.drill_record(
+        inst, actor=world.yanggu_mz, held_on=dt.date(2026, 12, 1), kind="fire", participants=30
+    )
+    for code in ("drill.half_yearly", "drill.fire"):
+        clocks[code].refresh_from_db()
+        assert clocks[code].state == "met" and clocks[code].met_by_id == drill.pk
+    reopened = {d.rule.code: d for d in open_deadlines_for(inst)}
+    assert reopened["drill.half_yearly"].start == dt.date(2026, 12, 1)
+
+
+def test_assessment_bodies_get_no_drill_clocks(world):
+    inst = InstitutionFactory(region=world.yanggu_town, kind="assessment", name="阳谷县惠民养老评估中心")
+    file(inst, world.yanggu_mz, dt.date(2026, 9, 28))
+    assert [d.rule.code for d in open_deadlines_for(inst)] == ["filing.onsite_check"]
+
+
+def test_exits_stop_the_drill_clocks_and_resuming_restarts_them(world, yanggu_home):
+    file(yanggu_home, world.yanggu_mz, dt.date(2026, 9, 28))
+    exit_data = {
+        "effective_on": dt.date(2026, 11, 2),
+        "reason": "消防设施改造",
+        "resettlement_plan": "在住老人经家属同意临时转入县中心敬老院",
+    }
+    services.institution_suspend(yanggu_home, actor=world.yanggu_mz, **exit_data)
+    assert [d.rule.code for d in open_deadlines_for(yanggu_home)] == ["filing.onsite_check"]
+    from supervision.deadlines.models import Deadline
+
+    waived = Deadline.objects.filter(rule__code__startswith="drill.", state="waived")
+    assert waived.count() == 2 and all("暂停服务" in d.waived_reason for d in waived)
+
+    services.institution_resume(yanggu_home, actor=world.yanggu_mz, resumed_on=dt.date(2026, 12, 1))
+    clocks = {d.rule.code: d for d in open_deadlines_for(yanggu_home)}
+    assert clocks["drill.half_yearly"].start == dt.date(2026, 12, 1)
+    assert clocks["drill.fire"].start == dt.date(2026, 12, 1)
+
+    services.institution_terminate(
+        yanggu_home, actor=world.yanggu_mz, asset_disposal_plan="剩余财产用于养老公益事业", **exit_data
+    )
+    assert not open_deadlines_for(yanggu_home).filter(rule__code__startswith="drill.").exists()

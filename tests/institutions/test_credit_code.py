@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
-from institutions.validators import explain_credit_code, validate_credit_code
+from institutions.validators import explain_credit_code, normalise_credit_code, validate_credit_code
 from tests.institutions.factories import credit_code
 
 pytestmark = pytest.mark.django_db
@@ -18,6 +18,13 @@ def test_valid_code_passes_and_is_normalised():
     assert explain_credit_code(VALID) is None
     assert explain_credit_code(" " + VALID.lower() + " ") is None
     assert explain_credit_code("91110000600037341L") is None  # python-stdnum's documented example
+
+
+def test_full_width_characters_are_normalised():
+    full_width = "".join(chr(ord(c) + 0xFEE0) for c in VALID)  # "５２３７…" as typed in Chinese IME
+    assert full_width != VALID
+    assert explain_credit_code(full_width) is None
+    assert normalise_credit_code(f"\u3000{full_width[:6]}-{full_width[6:]}\u3000") == VALID
 
 
 def test_wrong_length_says_how_many_characters():
