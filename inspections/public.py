@@ -19,6 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
+from supervision.publicity.masking import scrub
 from supervision.publicity.registry import (
     Column,
     PublicDataset,
@@ -211,7 +212,7 @@ def result_row(i: Inspection) -> dict[str, Any]:
         "inspected_on": i.inspected_on.isoformat() if i.inspected_on else None,
         "conclusion": i.conclusion,
         "conclusion_name": str(i.get_conclusion_display()),
-        "summary": i.public_summary,
+        "summary": scrub(i.public_summary),
         "published_at": i.published_at.isoformat() if i.published_at else None,
     }
 

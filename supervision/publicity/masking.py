@@ -7,8 +7,12 @@ from __future__ import annotations
 import re
 
 # An 18-character resident ID number and a mainland mobile number, as they would appear in text.
-ID_PATTERN = re.compile(r"\b\d{17}[\dXx]\b")
-MOBILE_PATTERN = re.compile(r"\b1[3-9]\d{9}\b")
+# Bounded by "no ASCII letter or digit" rather than ``\b``: in Chinese text a number follows a
+# CJK character directly (电话13812345678), and CJK characters are word characters to ``re``, so
+# ``\b`` would find no boundary there and the number would slip through unmasked. Letters and
+# digits still bound it, so a credit code or a hash never yields a false match from its middle.
+ID_PATTERN = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+MOBILE_PATTERN = re.compile(r"(?<![0-9A-Za-z])1[3-9]\d{9}(?![0-9A-Za-z])")
 
 
 def mask_name(name: str | None) -> str:

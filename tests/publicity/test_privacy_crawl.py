@@ -70,7 +70,7 @@ def public_data(world, directory):  # noqa: F811
         fire, actor=world.yanggu_xf, findings=f"联系投诉人 {MOBILE} 核实", reply="已责令清理，复查合格。"
     )
     other = complaints.complaint_submit_public(
-        content="黑托老点收住老人",
+        content=f"黑托老点收住老人，负责人电话{MOBILE}，身份证{ID_IN_TEXT}。",
         institution_name="张某某家庭托老点",
         region=world.yanggu_town,
         phone="13700001111",
