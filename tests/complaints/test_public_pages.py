@@ -42,6 +42,21 @@ def test_file_by_credit_code_and_track(client, world, home):
     assert "已答复" in page and "复查合格" in page and "核实属实" not in page
 
 
+def test_form_renders_every_field_once(client, world, home):
+    import re
+
+    page = client.get(f"/public/complaints/?institution={home.credit_code}").content.decode()
+    ids = re.findall(r'\sid="(id_[a-z_]+)"', page)
+    assert sorted(ids) == sorted(set(ids))  # the "name" field once, not also among the institution's
+    for field in ("credit_code", "institution_name", "region", "category", "content", "name", "phone"):
+        assert f'id="id_{field}"' in page, field
+
+
+def test_institution_page_links_to_the_form_for_it(client, world, home):
+    page = client.get(f"/public/institutions/{home.credit_code}/").content.decode()
+    assert f'href="/public/complaints/?institution={home.credit_code}"' in page
+
+
 def test_typed_name_links_an_exact_match(client, world, home):
     r = client.post("/public/complaints/", {**FORM, "institution_name": home.name})
     assert r.status_code == 302 and Complaint.objects.get().institution == home
