@@ -8,7 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.request import Request
@@ -17,11 +17,12 @@ from rest_framework.routers import BaseRouter
 
 from supervision.core.api_base import ScopedReadOnlyViewSet
 from supervision.core.models import Department, Region
-from supervision.publicity.masking import mask_name, mask_phone
+from supervision.publicity.masking import mask_name, mask_phone, scrub
 
 from . import services
 from .filters import ComplaintFilter
-from .models import Complaint
+from .forms import HotlineForm
+from .models import Category, Complaint
 
 
 class ComplaintSerializer(serializers.ModelSerializer):
@@ -76,6 +77,39 @@ class ComplaintSerializer(serializers.ModelSerializer):
     def get_complainant_phone(self, c: Complaint) -> str:
         return c.complainant_phone if self._full(c) else mask_phone(c.complainant_phone)
 
+    def to_representation(self, c: Complaint) -> dict[str, Any]:
+        data = super().to_representation(c)
+        if not self._full(c):
+            # Free text often carries the complainant's own number: masked outside the handler.
+            data["content"], data["findings"] = scrub(c.content), scrub(c.findings)
+        return data
+
+
+class HotlineSerializer(serializers.Serializer):
+    """A 12345 work order (validated by the same rules as the staff page's form)."""
+
+    hotline_number = serializers.CharField(max_length=40, help_text="12345 工单号；同一工单号只登记一次")
+    content = serializers.CharField(min_length=10, max_length=4000)
+    credit_code = serializers.CharField(required=False, allow_blank=True, max_length=18)
+    institution_name = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    institution_address = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    region = serializers.CharField(
+        required=False, allow_blank=True, help_text="发生地县或乡镇的 12 位区划代码（机构未登记时必填）"
+    )
+    category = serializers.ChoiceField(choices=Category.choices, required=False, allow_blank=True)
+    name = serializers.CharField(required=False, allow_blank=True, max_length=50, help_text="来电人姓名")
+    phone = serializers.CharField(required=False, allow_blank=True, max_length=30, help_text="来电号码")
+
+
+class HotlineReceiptSerializer(serializers.Serializer):
+    """What the operator learns when the new complaint is outside their own scope."""
+
+    id = serializers.IntegerField()
+    tracking_code = serializers.CharField()
+    state = serializers.CharField()
+    handling_department_code = serializers.CharField()
+    handling_region_code = serializers.CharField()
+
 
 class ReassignSerializer(serializers.Serializer):
     to_department = serializers.SlugRelatedField(slug_field="code", queryset=Department.objects.all())
@@ -113,6 +147,66 @@ class ComplaintViewSet(ScopedReadOnlyViewSet):
             raise _refuse(exc) from exc
         c.refresh_from_db()
         return Response(ComplaintSerializer(c, context=self.get_serializer_context()).data)
+
+    @extend_schema(request=HotlineSerializer, responses={201: ComplaintSerializer})
+    @action(detail=False, methods=["post"])
+    def hotline(self, request: Request) -> Response:
+        """Enter a 12345 work order; it is routed at once by the remit matrix."""
+        if not request.user.is_superuser and not request.user.active_assignments():  # type: ignore[union-attr]
+            raise DRFValidationError({"detail": ["没有岗位的账号不能登记热线工单。"]})
+        data = {k: v for k, v in request.data.items() if k in HotlineSerializer().fields}
+        if data.get("region"):
+            region = Region.objects.filter(code=str(data["region"]).strip()).first()
+            if region is None:
+                raise DRFValidationError({"region": ["未找到该区划代码。"]})
+            data["region"] = str(region.pk)
+        form = HotlineForm(data=data)
+        if not form.is_valid():
+            raise DRFValidationError({k: [str(m) for m in v] for k, v in form.errors.items()})
+        d = form.cleaned_data
+        try:
+            c = services.complaint_register_hotline(
+                actor=request.user,
+                hotline_number=d["hotline_number"],
+                content=d["content"],
+                region=d["region"],
+                institution=form.institution,
+                institution_name=d["institution_name"],
+                institution_address=d["institution_address"],
+                category=d["category"],
+                name=d["name"],
+                phone=d["phone"],
+            )
+        except ValidationError as exc:
+            raise _refuse(exc) from exc
+        c = Complaint.objects.select_related("handling_department", "handling_region").get(pk=c.pk)
+        if self.get_queryset().filter(pk=c.pk).exists():
+            body = ComplaintSerializer(c, context=self.get_serializer_context()).data
+        else:
+            body = HotlineReceiptSerializer(
+                {
+                    "id": c.pk,
+                    "tracking_code": c.tracking_code,
+                    "state": c.state,
+                    "handling_department_code": c.handling_department.code,  # type: ignore[union-attr]
+                    "handling_region_code": c.handling_region.code,  # type: ignore[union-attr]
+                }
+            ).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=ComplaintSerializer)
+    @action(detail=True, methods=["post"])
+    def start(self, request: Request, pk: str | None = None) -> Response:
+        """The handling department starts work on it (办理中)."""
+        c = self.get_object()
+        return self._run(lambda: services.complaint_start(c, actor=request.user))
+
+    @extend_schema(request=None, responses=ComplaintSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request: Request, pk: str | None = None) -> Response:
+        """Close a replied complaint (已办结)."""
+        c = self.get_object()
+        return self._run(lambda: services.complaint_close(c, actor=request.user))
 
     @extend_schema(request=ReassignSerializer, responses=ComplaintSerializer)
     @action(detail=True, methods=["post"])

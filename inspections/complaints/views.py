@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from supervision.core.scoping import get_visible_or_404
 from supervision.core.web import ScopedListView
-from supervision.publicity.masking import mask_name, mask_phone
+from supervision.publicity.masking import mask_name, mask_phone, scrub
 
 from . import services
 from .filters import ComplaintFilter
@@ -83,6 +83,9 @@ def complaint_detail(request: HttpRequest, pk: int, forms: dict[str, Any] | None
     ctx = {
         "c": c,
         "complainant": complainant_for(request.user, c),
+        # Free text often carries the complainant's own number: masked outside the handler.
+        "content": c.content if handler else scrub(c.content),
+        "findings": c.findings if handler else scrub(c.findings),
         "events": c.events.select_related("to_department", "from_department", "to_region", "actor"),
         "duplicates": c.duplicates.all(),
         "is_handler": handler,

@@ -139,3 +139,87 @@ def test_inbox_query_count_does_not_grow(client_for, world, home, django_assert_
     c.get("/inspections/complaints/")
     with django_assert_max_num_queries(12):
         assert c.get("/inspections/complaints/").status_code == 200
+
+
+def test_content_with_the_complainants_number_is_masked_outside_the_handler(client_for, api_for, world, home):
+    from inspections.complaints.services import complaint_submit_public
+
+    c = complaint_submit_public(
+        content="我是张三丰，电话13812345678，三楼安全出口堵塞。", institution=home, category="fire"
+    )
+    lead = client_for(world.yanggu_mz).get(f"/inspections/complaints/{c.pk}/").content.decode()
+    assert "138****5678" in lead and "13812345678" not in lead
+    assert (
+        api_for(world.yanggu_mz)
+        .get(f"/api/v1/complaints/{c.pk}/")
+        .json()["content"]
+        .startswith("我是张三丰，电话138****5678")
+    )
+    handler = api_for(world.yanggu_xf).get(f"/api/v1/complaints/{c.pk}/").json()
+    assert "13812345678" in handler["content"]
+
+
+def test_api_hotline_intake_start_and_close(api_for, world, home):
+    from inspections.complaints.models import Complaint
+
+    api = api_for(world.yanggu_mz)
+    order = {
+        "hotline_number": "12345-20261012-0042",
+        "credit_code": home.credit_code.lower(),
+        "category": "food",
+        "content": "来电人反映饭菜变质，多名老人腹泻。",
+        "name": "李四",
+        "phone": "13900001111",
+    }
+    r = api.post("/api/v1/complaints/hotline/", order, format="json")
+    assert r.status_code == 201, r.content
+    body = r.json()
+    assert body["channel"] == "hotline" and body["hotline_number"] == "12345-20261012-0042"
+    assert body["handling_department_code"] == "market_regulation" and body["complainant_name"] == "李*"
+    again = api.post("/api/v1/complaints/hotline/", order, format="json")
+    assert again.status_code == 201 and again.json()["id"] == body["id"]  # one per work order
+    assert Complaint.objects.count() == 1
+    # an unregistered place is named by its region code; Chinese errors on bad input
+    r = api.post(
+        "/api/v1/complaints/hotline/",
+        {"hotline_number": "W-2", "institution_name": "某托老点", "content": "收住了七八个老人，无人看护"},
+        format="json",
+    )
+    assert r.status_code == 400 and "请选择发生地" in r.json()["region"][0]
+    r = api.post(
+        "/api/v1/complaints/hotline/",
+        {
+            "hotline_number": "W-2",
+            "institution_name": "某小区托老点",
+            "region": world.yanggu_town.code,
+            "content": "收住了七八个老人，无人看护。",
+        },
+        format="json",
+    )
+    assert r.status_code == 201 and r.json()["handling_department_code"] == "civil_affairs"
+    pk = r.json()["id"]
+    assert api.post(f"/api/v1/complaints/{pk}/close/").status_code == 400  # not replied yet
+    r = api.post(f"/api/v1/complaints/{pk}/start/")
+    assert r.status_code == 200 and r.json()["state"] == "in_progress"
+    api.post(f"/api/v1/complaints/{pk}/reply/", {"findings": "属实", "reply": "已取缔"}, format="json")
+    r = api.post(f"/api/v1/complaints/{pk}/close/")
+    assert r.status_code == 200 and r.json()["state"] == "closed"
+    # fire rescue cannot start what civil affairs handles: it does not even see it
+    assert api_for(world.yanggu_xf).post(f"/api/v1/complaints/{pk}/start/").status_code == 404
+    # an operator whose department does not see the new complaint gets a receipt only
+    r = api_for(world.yanggu_xf).post(
+        "/api/v1/complaints/hotline/", {**order, "hotline_number": "W-3"}, format="json"
+    )
+    assert r.status_code == 201 and set(r.json()) == {
+        "id",
+        "tracking_code",
+        "state",
+        "handling_department_code",
+        "handling_region_code",
+    }
+
+
+def test_complaint_endpoints_are_in_the_openapi_schema(client_for, world):
+    schema = client_for(world.sysadmin).get("/api/schema/").content.decode()
+    for path in ("", "{id}/", "hotline/", "{id}/start/", "{id}/close/", "{id}/reassign/", "{id}/merge/"):
+        assert f"/api/v1/complaints/{path}:" in schema, path
