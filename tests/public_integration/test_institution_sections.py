@@ -57,13 +57,16 @@ def test_published_penalty_shows_and_unpublished_does_not(demo, client):
 
 def test_published_inspection_result_shows(demo, client):
     inspection = (
-        Inspection.objects.filter(status=InspectionStatus.CLOSED, institution__credit_code__isnull=False)
+        Inspection.objects.filter(
+            status__in=[InspectionStatus.CLOSED, InspectionStatus.PUBLISHED],
+            institution__credit_code__isnull=False,
+        )
         .filter(institution__status__in=PUBLIC_DETAIL_STATUSES)
         .select_related("institution")
         .order_by("pk")
         .first()
     )
-    assert inspection is not None, "the demo data has a closed inspection"
+    assert inspection is not None, "the demo data has a closed or published inspection"
     Inspection.objects.filter(pk=inspection.pk).update(
         status=InspectionStatus.PUBLISHED, inspected_on=dt.date(2026, 11, 2), public_summary="消防通道畅通"
     )

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from credit.models import ListingProposal
 from inspections.models import Draw, Inspection, InspectionStatus
-from inspections.rectification.models import Penalty, RectificationNotice
+from inspections.rectification.models import NoticeStatus, Penalty, RectificationNotice
 from supervision.publicity.masking import ID_PATTERN, MOBILE_PATTERN
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +20,18 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def demo(db):
+    """The demo data, with its published inspection results taken back to closed: each test
+    publishes the one it checks, so that publishing is a change the cached pages must see."""
     call_command("seed_demo", stdout=StringIO())
+    Inspection.objects.filter(status=InspectionStatus.PUBLISHED).update(
+        status=InspectionStatus.CLOSED, published_at=None
+    )
+    # The demo's notice is still open (one 重大 problem under 挂牌督办): give the results list a
+    # closed, published one, as accepting every problem would.
+    if not RectificationNotice.objects.filter(published_on__isnull=False).exists():
+        RectificationNotice.objects.filter(pk=RectificationNotice.objects.order_by("pk").first().pk).update(
+            status=NoticeStatus.CLOSED, closed_at=timezone.now(), published_on=timezone.localdate()
+        )
 
 
 def public_urls() -> list[str]:

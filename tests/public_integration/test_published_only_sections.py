@@ -17,6 +17,8 @@ from inspections.rectification.models import AppealStatus, NoticeStatus, Penalty
 from supervision.publicity.masking import ID_PATTERN, MOBILE_PATTERN
 
 pytestmark = pytest.mark.django_db
+# The demo's finished inspections (closed, or already published): templates for the copies.
+DONE = [InspectionStatus.CLOSED, InspectionStatus.PUBLISHED]
 
 
 def clone(obj: Any, **changes: Any) -> Any:
@@ -38,7 +40,7 @@ def inst(db):
         ListingProposal.objects.filter(state=ProposalState.PUBLISHED).select_related("institution").get()
     )
     inst = listing.institution
-    closed = Inspection.objects.filter(status=InspectionStatus.CLOSED).first()
+    closed = Inspection.objects.filter(status__in=DONE).first()
     clone(
         closed,
         institution=inst,
@@ -47,19 +49,23 @@ def inst(db):
         public_summary="公开甲：消防通道畅通",
     )
     clone(
-        Inspection.objects.filter(status=InspectionStatus.CLOSED).first(),
+        Inspection.objects.filter(status__in=DONE).first(),
         institution=inst,
         status=InspectionStatus.CLOSED,
         published_at=None,
         public_summary="未公开乙：尚未公开的检查",
     )
-    notice = RectificationNotice.objects.filter(
-        status=NoticeStatus.CLOSED, published_on__isnull=False
-    ).first()
-    clone(notice, institution=inst, number="公开整改〔2026〕801号")
-    notice = RectificationNotice.objects.filter(status=NoticeStatus.CLOSED).first()
+    # The demo's notice may still be open: the copies set the state each one needs.
     clone(
-        notice,
+        RectificationNotice.objects.order_by("pk").first(),
+        institution=inst,
+        number="公开整改〔2026〕801号",
+        status=NoticeStatus.CLOSED,
+        closed_at=timezone.now(),
+        published_on=timezone.localdate(),
+    )
+    clone(
+        RectificationNotice.objects.order_by("pk").first(),
         institution=inst,
         number="未公开整改〔2026〕802号",
         status=NoticeStatus.ISSUED,
@@ -97,7 +103,7 @@ def test_four_sections_show_published_items_only(inst, client):
         assert title in body, title
     # published items, with what each section promises
     assert "公开甲：消防通道畅通" in body
-    published = Inspection.objects.get(institution=inst, status=InspectionStatus.PUBLISHED)
+    published = Inspection.objects.get(institution=inst, public_summary="公开甲：消防通道畅通")
     assert f'href="/public/inspections/results/{published.pk}/"' in body
     assert "公开整改〔2026〕801号" in body
     assert "公开罚〔2026〕901号" in body and "王**" in body and "王大明" not in body
