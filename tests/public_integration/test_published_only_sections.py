@@ -107,6 +107,10 @@ def test_four_sections_show_published_items_only(inst, client):
     assert f'href="/public/inspections/results/{published.pk}/"' in body
     assert "公开整改〔2026〕801号" in body
     assert "公开罚〔2026〕901号" in body and "王**" in body and "王大明" not in body
+    # each item with its publication date
+    penalty = Penalty.objects.get(decision_number="公开罚〔2026〕901号")
+    assert f"公示日期 {penalty.published_on:%Y-%m-%d}" in body
+    assert f"公开日期 {timezone.localtime(published.published_at):%Y-%m-%d}" in body
     assert inst.listing_decision_number in body and "失信联合惩戒对象名单" in body
     assert f'href="/public/credit/status/{inst.credit_code}/"' in body
     # nothing unpublished, revoked or not yet publicised
