@@ -158,3 +158,26 @@ def test_certified_roles_need_a_valid_certificate(world, yanggu_home):
     )
     assert staff.certificates.get().name == "护士执业证书"
     assert services.staff_missing_certificates(on=dt.date(2032, 1, 1)) == [staff]
+
+
+def test_staff_and_appointment_pages_refuse_a_banned_person(world, client_for, yanggu_home):
+    ban(world)
+    c = client_for(world.yanggu_mz)
+    form = {"name": "王某", "id_number": ID, "role": "caregiver", "hired_on": "2026-05-06", "skill_level": ""}
+    page = c.post(f"/institutions/{yanggu_home.pk}/staff/new/", form)
+    assert page.status_code == 200  # back to the form with the reason
+    body = page.content.decode()
+    assert "行业禁入" in body and "不得担任从业人员" in body
+    assert ID[:4] + "**********" + ID[-4:] in body  # the reason names the person masked
+    page = c.post(
+        f"/institutions/{yanggu_home.pk}/appointment/",
+        {"name": "王某", "id_number": ID, "post": "principal", "started_on": "2026-05-06"},
+    )
+    assert "不得担任主要负责人" in page.content.decode()
+    assert not yanggu_home.staff.exists() and not yanggu_home.appointments.exists()
+
+    other = {**form, "name": "赵丽", "id_number": id_number(7)}
+    ok = c.post(f"/institutions/{yanggu_home.pk}/staff/new/", other)
+    assert ok.status_code == 302 and ok["Location"].endswith(f"/institutions/{yanggu_home.pk}/#staff")
+    detail = c.get(f"/institutions/{yanggu_home.pk}/").content.decode()
+    assert "赵丽" in detail and id_number(7) not in detail and id_number(7)[-4:] in detail
