@@ -22,6 +22,7 @@ from . import services
 from .filters import FilingFilter, InstitutionFilter, StaffFilter
 from .models import Certificate, Filing, Institution, Staff
 from .querysets import institution_list_queryset
+from .validators import normalise_credit_code
 
 
 def drf_error(exc: DjangoValidationError) -> ValidationError:
@@ -107,6 +108,11 @@ class InstitutionViewSet(
     lookup_field = "credit_code"
     lookup_value_regex = "[0-9A-Za-z]{18}"
     ordering_fields = ["name", "credit_code", "beds", "updated_at", "status"]
+
+    def get_object(self) -> Institution:
+        # Codes are stored upper case; a lookup typed in lower case finds the same institution.
+        self.kwargs[self.lookup_field] = normalise_credit_code(self.kwargs[self.lookup_field])
+        return super().get_object()
 
 
 class FilingSerializer(serializers.ModelSerializer):

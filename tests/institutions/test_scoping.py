@@ -63,6 +63,14 @@ def test_api_is_scoped(world, api_for, yanggu_home, dongchangfu_home):
     own = api_for(world.yanggu_mz).get("/api/v1/institutions/").json()
     assert [r["credit_code"] for r in own["results"]] == [yanggu_home.credit_code]
     assert api_for(world.yanggu_mz).get(f"/api/v1/institutions/{yanggu_home.credit_code}/").status_code == 200
+    lower = api_for(world.yanggu_mz).get(f"/api/v1/institutions/{yanggu_home.credit_code.lower()}/")
+    assert lower.status_code == 200 and lower.json()["credit_code"] == yanggu_home.credit_code
+    assert (
+        api_for(world.dongchangfu_mz)
+        .get(f"/api/v1/institutions/{yanggu_home.credit_code.lower()}/")
+        .status_code
+        == 404
+    )
     assert (
         api_for(world.dongchangfu_mz).get(f"/api/v1/institutions/{yanggu_home.credit_code}/").status_code
         == 404
