@@ -11,7 +11,9 @@ The position in every source travels in one opaque cursor (URL-safe base64 JSON)
 ``{"since": iso | null, "seq": last seq, "feeds": {name: [changed_at, key]}}``. The merge is a
 k-way merge that keeps each source's own order, so a page always consumes a prefix of every
 source and the next cursor records exactly how far each got: a client that follows ``next``
-gets every change after ``since`` once, in order, and nothing else.
+gets every change after ``since`` once, in order, and nothing else — including a change whose
+transaction commits after a later-numbered one was served (see ``_table``: a gap in ``seq`` holds
+the table back for at most ``PUBLIC_FEED_SETTLE_SECONDS``, 30 s by default).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -32,6 +35,7 @@ from .registry import public_feeds
 
 MAX_PAGE = 500
 DEFAULT_PAGE = 100
+DEFAULT_SETTLE = 30
 
 
 class BadCursor(ValueError):
@@ -84,11 +88,26 @@ def _dt(value: Any) -> dt.datetime:
     return parsed
 
 
-def _table(cursor: dict[str, Any]) -> Iterator[tuple[dt.datetime, int, str, dict[str, Any]]]:
-    qs = PublicChange.objects.filter(seq__gt=cursor.get("seq", 0)).order_by("seq")
+def settle_window() -> dt.timedelta:
+    """How long a gap in ``seq`` may be an uncommitted transaction (``PUBLIC_FEED_SETTLE_SECONDS``)."""
+    return dt.timedelta(seconds=int(getattr(settings, "PUBLIC_FEED_SETTLE_SECONDS", DEFAULT_SETTLE)))
+
+
+def _table(
+    cursor: dict[str, Any], horizon: dt.datetime
+) -> Iterator[tuple[dt.datetime, int, str, dict[str, Any]]]:
+    last = int(cursor.get("seq", 0))
+    qs = PublicChange.objects.filter(seq__gt=last).order_by("seq")
     if cursor.get("since"):
         qs = qs.filter(at__gt=_dt(cursor["since"]))
     for c in qs.iterator(chunk_size=MAX_PAGE):
+        # ``seq`` is taken at INSERT but becomes visible at COMMIT, so a lower number can still
+        # appear after a higher one was served. A reader that resumed past it would miss it for
+        # ever; so stop before a gap until the row after it is older than the settle window
+        # (then the missing number was a rollback). Without a cursor there is nothing before.
+        if last and c.seq != last + 1 and c.at > horizon:
+            return
+        last = c.seq
         yield (
             c.at,
             0,
@@ -130,7 +149,9 @@ def read_changes(since: str, limit: int = DEFAULT_PAGE) -> tuple[list[dict[str, 
     """(changes, next cursor or None, cursor to resume from later). Raises ``BadCursor``."""
     cursor = parse_since(since)
     limit = max(1, min(int(limit), MAX_PAGE))
-    sources = [_table(cursor)] + [_derived(name, fn, cursor) for name, fn in public_feeds().items()]
+    sources = [_table(cursor, timezone.now() - settle_window())] + [
+        _derived(name, fn, cursor) for name, fn in public_feeds().items()
+    ]
     merged = heapq.merge(*sources, key=lambda t: (t[0], t[1], t[2]))
     taken: list[dict[str, Any]] = []
     more = False

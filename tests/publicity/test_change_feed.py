@@ -125,3 +125,30 @@ def test_institution_directory_feed_is_merged(client, world):
         "results"
     ]
     assert ("institutions", inst.credit_code) in {(c["dataset"], c["key"]) for c in items}
+
+
+def test_a_change_committed_late_is_not_skipped(client):
+    """seq is taken at INSERT and seen at COMMIT: a reader must not resume past a number that a
+    still-open transaction holds. A gap holds the table back until it is older than the settle
+    window (a rollback), and the late change is then served once."""
+    change(1, 1)
+    cursor = client.get("/public/api/changes/?since=2026-10-01T00:00:00%2B00:00").json()["cursor"]
+    in_flight = record_public_change("policies", "k2", "upsert", {"title": "t2"})
+    PublicChange.objects.filter(seq=in_flight.seq).delete()  # not committed yet: invisible
+    third = record_public_change("policies", "k3", "upsert", {"title": "t3"})  # committed, now
+    assert client.get(f"/public/api/changes/?since={cursor}").json()["results"] == []
+    # the transaction commits: k2 and then k3 are served, in order, once
+    PublicChange.objects.create(seq=in_flight.seq, dataset="policies", key="k2", action="upsert", at=third.at)
+    assert [c["key"] for c in follow(client, f"/public/api/changes/?since={cursor}")] == ["k2", "k3"]
+
+
+def test_a_rolled_back_number_holds_the_feed_for_the_settle_window_only(client, settings):
+    settings.PUBLIC_FEED_SETTLE_SECONDS = 60
+    change(1, 1)
+    cursor = client.get("/public/api/changes/?since=2026-10-01T00:00:00%2B00:00").json()["cursor"]
+    rolled_back = record_public_change("policies", "k2", "upsert", {})
+    PublicChange.objects.filter(seq=rolled_back.seq).delete()
+    third = record_public_change("policies", "k3", "upsert", {"title": "t3"})
+    assert client.get(f"/public/api/changes/?since={cursor}").json()["results"] == []
+    PublicChange.objects.filter(seq=third.seq).update(at=timezone.now() - dt.timedelta(seconds=61))
+    assert [c["key"] for c in follow(client, f"/public/api/changes/?since={cursor}")] == ["k3"]
