@@ -110,6 +110,27 @@ def issuing_post(user: Any, institution: Institution) -> Assignment | None:
     return None
 
 
+def ensure_handler(actor: Any, department: Department, region: Region, body: str) -> None:
+    """Seeing is not handling: a write on a notice, listing or penalty is for the staff
+    (inspector, leader, admin) of the department that owns it, posted over ``region``.
+    Auditors only read; the lead department coordinates a partner's notice but does not record
+    its responses or acceptances. ``actor=None`` is a system call (a task, another service)."""
+    if actor is None or not getattr(actor, "is_authenticated", False) or actor.is_superuser:
+        return
+    if any(
+        a.role in ISSUING_ROLES
+        and a.department_id == department.pk
+        and region.code.startswith(a.region.prefix)
+        for a in actor.active_assignments()
+    ):
+        return
+    raise PermissionDenied(f"此事项由{body}的监管执法人员办理，您只能查看。")
+
+
+def _ensure_notice_handler(actor: Any, notice: RectificationNotice) -> None:
+    ensure_handler(actor, notice.issuing_department, notice.institution.region, notice.issuer_name)
+
+
 def _credit(institution: Institution, kind: str, **kwargs: Any) -> None:
     """Feed a fact to the credit ledger; an institution without a credit code (未登记) has no
     ledger key, so the fact is skipped and logged."""
@@ -256,7 +277,12 @@ def notice_discard(notice: RectificationNotice, *, actor: Any) -> None:
     """Delete a draft (nothing was numbered or sent)."""
     _visible(actor, notice)
     with transaction.atomic():
-        notice = RectificationNotice.objects.select_for_update().get(pk=notice.pk)
+        notice = (
+            RectificationNotice.objects.select_for_update(of=("self",))
+            .select_related("institution__region", "issuing_department", "issuing_region")
+            .get(pk=notice.pk)
+        )
+        _ensure_notice_handler(actor, notice)
         if notice.status != NoticeStatus.DRAFT:
             raise ValidationError("已下达的整改通知书不能删除。")
         audit(notice, actor, "discard", {"status": (notice.status, "deleted")})
@@ -311,7 +337,7 @@ def notice_issue(
     on = on or today()
     with transaction.atomic():
         notice = (
-            RectificationNotice.objects.select_for_update()
+            RectificationNotice.objects.select_for_update(of=("self",))
             .select_related("institution__region", "issuing_department", "issuing_region")
             .get(pk=notice.pk)
         )
@@ -374,9 +400,9 @@ def notice_issue(
 
 def _lock_item(item: NoticeItem) -> NoticeItem:
     return (
-        NoticeItem.objects.select_for_update()
+        NoticeItem.objects.select_for_update(of=("self",))
         .select_related(
-            "notice__institution", "notice__issuing_department", "notice__issuing_region", "finding"
+            "notice__institution__region", "notice__issuing_department", "notice__issuing_region", "finding"
         )
         .get(pk=item.pk)
     )
@@ -432,6 +458,7 @@ def item_respond(
     stored = ("", "")
     with transaction.atomic():
         item = _lock_item(item)
+        _ensure_notice_handler(actor, item.notice)
         _item_transition(item, ItemState.RESPONDED)
         if evidence_data:
             stored = _store_evidence(item, evidence_name, evidence_data)
@@ -529,6 +556,7 @@ def item_accept(
         reinspected_on = reinspection.inspected_on or reinspection.scheduled_on
     with transaction.atomic():
         item = _lock_item(item)
+        _ensure_notice_handler(actor, item.notice)
         if item.state == ItemState.ACCEPTED:
             return item.acceptances.filter(verdict=Verdict.ACCEPTED).latest("pk")
         _item_transition(item, ItemState.ACCEPTED)
@@ -576,6 +604,7 @@ def item_reject(
         reinspected_on = reinspection.inspected_on or reinspection.scheduled_on
     with transaction.atomic():
         item = _lock_item(item)
+        _ensure_notice_handler(actor, item.notice)
         _item_transition(item, ItemState.REJECTED)
         _check_acceptor(item, acceptor, observed, reinspected_on)
         _check_reinspection(item, reinspection)
@@ -620,7 +649,11 @@ def item_reject(
 
 def _maybe_close(notice: RectificationNotice, actor: Any) -> None:
     """Close and publish the notice once every item is accepted; feed credit."""
-    notice = RectificationNotice.objects.select_for_update().select_related("institution").get(pk=notice.pk)
+    notice = (
+        RectificationNotice.objects.select_for_update(of=("self",))
+        .select_related("institution")
+        .get(pk=notice.pk)
+    )
     if notice.status != NoticeStatus.ISSUED or notice.items.exclude(state=ItemState.ACCEPTED).exists():
         return
     _notice_transition(notice, NoticeStatus.CLOSED)
@@ -677,7 +710,7 @@ def rectification_escalate_overdue(on: dt.date | None = None) -> list[Suspension
     for pk in candidates:
         with transaction.atomic():
             notice = (
-                RectificationNotice.objects.select_for_update(skip_locked=True)
+                RectificationNotice.objects.select_for_update(skip_locked=True, of=("self",))
                 .filter(pk=pk, escalated_at__isnull=True, status=NoticeStatus.ISSUED)
                 .select_related("institution", "issuing_department", "issuing_region")
                 .first()
@@ -787,7 +820,7 @@ def suspension_approve(order: SuspensionOrder, *, actor: Any, on: dt.date | None
     on = on or today()
     with transaction.atomic():
         order = (
-            SuspensionOrder.objects.select_for_update()
+            SuspensionOrder.objects.select_for_update(of=("self",))
             .select_related("notice__institution", "notice__issuing_department", "notice__issuing_region")
             .get(pk=order.pk)
         )
@@ -861,6 +894,7 @@ def listing_open(
         errors["deadline"] = "督办期限须晚于挂牌日期。"
     if errors:
         raise ValidationError(errors)
+    _ensure_listing_handler(actor, finding.supervising_department, finding.institution.region)
     with transaction.atomic():
         existing = ListedSupervision.objects.select_for_update().filter(finding=finding).first()
         if existing is not None:
@@ -879,6 +913,30 @@ def listing_open(
         )
 
 
+def _lock_listing(listing: ListedSupervision) -> ListedSupervision:
+    return (
+        ListedSupervision.objects.select_for_update(of=("self",))
+        .select_related("department", "finding__institution__region")
+        .get(pk=listing.pk)
+    )
+
+
+def _ensure_listing_handler(actor: Any, department: Department, region: Region) -> None:
+    """The department handling the hazard, or civil affairs (the lead department, which
+    coordinates 挂牌督办 across departments)."""
+    try:
+        ensure_handler(actor, department, region, department.name)
+    except PermissionDenied:
+        lead = {a.department_id: a.department for a in actor.active_assignments() if a.department.is_lead}
+        for dept in lead.values():
+            try:
+                ensure_handler(actor, dept, region, department.name)
+                return
+            except PermissionDenied:
+                continue
+        raise
+
+
 def listing_progress_add(
     listing: ListedSupervision, *, actor: Any, text: str, on: dt.date | None = None
 ) -> ListingProgress:
@@ -887,7 +945,8 @@ def listing_progress_add(
         raise ValidationError({"text": "请填写整改进展。"})
     _visible(actor, listing)
     with transaction.atomic():
-        listing = ListedSupervision.objects.select_for_update().get(pk=listing.pk)
+        listing = _lock_listing(listing)
+        _ensure_listing_handler(actor, listing.department, listing.finding.institution.region)
         if listing.status != ListingStatus.OPEN:
             raise ValidationError("挂牌督办已销号，不能再报告进展。")
         return _create(
@@ -911,7 +970,8 @@ def listing_close(
         raise ValidationError({"note": "请填写销号说明（整改验收情况）。"})
     _visible(actor, listing)
     with transaction.atomic():
-        listing = ListedSupervision.objects.select_for_update().get(pk=listing.pk)
+        listing = _lock_listing(listing)
+        _ensure_listing_handler(actor, listing.department, listing.finding.institution.region)
         if listing.status == ListingStatus.CLOSED:
             return listing
         before = {"status": listing.status, "closed_on": None, "closure_note": "", "closed_by": None}
@@ -1010,7 +1070,17 @@ def penalty_set_appeal(penalty: Penalty, *, actor: Any, status: str) -> Penalty:
         raise ValidationError({"appeal_status": "复议诉讼状态无效。"})
     _visible(actor, penalty)
     with transaction.atomic():
-        penalty = Penalty.objects.select_for_update().get(pk=penalty.pk)
+        penalty = (
+            Penalty.objects.select_for_update(of=("self",))
+            .select_related("department", "region", "institution__region")
+            .get(pk=penalty.pk)
+        )
+        ensure_handler(
+            actor,
+            penalty.department,
+            penalty.institution.region,
+            f"{penalty.region.name}{penalty.department.name}",
+        )
         if penalty.appeal_status == status:
             return penalty
         before = {"appeal_status": penalty.appeal_status}

@@ -264,7 +264,7 @@ def notice_discard(request: HttpRequest, pk: int) -> HttpResponse:
     notice = get_visible_or_404(RectificationNotice.objects.all(), request.user, pk=pk)
     try:
         services.notice_discard(notice, actor=request.user)
-    except ValidationError as exc:
+    except (ValidationError, PermissionDenied) as exc:
         messages.error(request, error_text(exc))
         return redirect("rectification:notice_detail", pk=pk)
     messages.success(request, "草稿已删除。")
@@ -323,7 +323,7 @@ def item_respond(request: HttpRequest, pk: int) -> HttpResponse:
                 evidence_data=upload.read() if upload else None,
                 on=form.cleaned_data["responded_on"],
             )
-        except ValidationError as exc:
+        except (ValidationError, PermissionDenied) as exc:
             form.add_error(None, error_text(exc))
         else:
             messages.success(request, "已登记整改报告，待复查验收。")
@@ -475,7 +475,7 @@ def listing_new(request: HttpRequest, finding_pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             listing = services.listing_open(finding, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
+        except (ValidationError, PermissionDenied) as exc:
             form.add_error(None, error_text(exc))
         else:
             return redirect("rectification:listing_detail", pk=listing.pk)
@@ -506,7 +506,7 @@ def listing_progress(request: HttpRequest, pk: int) -> HttpResponse:
                 text=form.cleaned_data["text"],
                 on=form.cleaned_data["reported_on"],
             )
-        except ValidationError as exc:
+        except (ValidationError, PermissionDenied) as exc:
             messages.error(request, error_text(exc))
     else:
         messages.error(request, "请填写整改进展。")
@@ -519,7 +519,7 @@ def listing_close(request: HttpRequest, pk: int) -> HttpResponse:
     listing = get_visible_or_404(ListedSupervision.objects.all(), request.user, pk=pk)
     try:
         services.listing_close(listing, actor=request.user, note=request.POST.get("note", ""))
-    except ValidationError as exc:
+    except (ValidationError, PermissionDenied) as exc:
         messages.error(request, error_text(exc))
     else:
         messages.success(request, "挂牌督办已销号。")
@@ -615,6 +615,6 @@ def penalty_appeal(request: HttpRequest, pk: int) -> HttpResponse:
     penalty = get_visible_or_404(Penalty.objects.all(), request.user, pk=pk)
     try:
         services.penalty_set_appeal(penalty, actor=request.user, status=request.POST.get("appeal_status", ""))
-    except ValidationError as exc:
+    except (ValidationError, PermissionDenied) as exc:
         messages.error(request, error_text(exc))
     return redirect("rectification:penalty_detail", pk=pk)

@@ -159,7 +159,7 @@ def _check(user: Any, referral: Referral, step: str) -> None:
 
 def _lock(referral: Referral) -> Referral:
     return (
-        Referral.objects.select_for_update()
+        Referral.objects.select_for_update(of=("self",))
         .select_related("from_department", "from_region", "to_department", "to_region", "domain")
         .get(pk=referral.pk)
     )

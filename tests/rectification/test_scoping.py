@@ -88,3 +88,91 @@ def test_penalties_are_scoped_by_department(world, site):
     assert Penalty.objects.visible_to(world.yanggu_mz).count() == 1
     assert Penalty.objects.visible_to(world.yanggu_xf).count() == 1
     assert Penalty.objects.visible_to(world.dongchangfu_mz).count() == 0
+
+
+def test_only_the_issuing_departments_staff_handle_a_notice(world, notices, site, api_for):
+    """Seeing a notice is not handling it: an auditor only reads, and the lead department
+    coordinates but does not record responses or acceptances on a partner's notice."""
+    from django.core.exceptions import PermissionDenied
+
+    from tests.factories import AssignmentFactory, UserFactory
+
+    mz_notice, xf_notice = notices
+    auditor = UserFactory(username="yanggu_mz_auditor")
+    AssignmentFactory(user=auditor, department=world.mz, region=world.yanggu, role="auditor")
+    mz_item, xf_item = mz_notice.items.get(), xf_notice.items.get()
+    with pytest.raises(PermissionDenied, match="阳谷县民政"):
+        services.item_respond(mz_item, actor=auditor, action_taken="已整改")
+    refused = api_for(auditor).post(
+        f"/api/v1/rectifications/{mz_notice.pk}/respond/", {"item": mz_item.pk, "action_taken": "已整改"}
+    )
+    assert refused.status_code == 403 and "阳谷县民政" in refused.json()["detail"]
+    with pytest.raises(PermissionDenied, match="阳谷县消防救援"):
+        services.item_respond(xf_item, actor=world.yanggu_mz, action_taken="已清理")
+    services.item_respond(xf_item, actor=world.yanggu_xf, action_taken="已清理")
+    with pytest.raises(PermissionDenied):
+        services.item_accept(
+            xf_item,
+            actor=world.yanggu_mz,
+            acceptor=site.xf_inspector,
+            observed="通道畅通",
+            reinspected_on=dt.date(2026, 10, 9),
+        )
+    with pytest.raises(PermissionDenied):
+        services.item_reject(
+            xf_item,
+            actor=auditor,
+            acceptor=site.xf_inspector,
+            observed="仍堵塞",
+            reinspected_on=dt.date(2026, 10, 9),
+        )
+    xf_item.refresh_from_db()
+    assert xf_item.state == "responded" and xf_item.acceptances.count() == 0
+    services.item_accept(
+        xf_item,
+        actor=world.yanggu_xf,
+        acceptor=site.xf_inspector,
+        observed="通道畅通",
+        reinspected_on=dt.date(2026, 10, 9),
+    )
+    xf_item.refresh_from_db()
+    assert xf_item.state == "accepted"
+
+
+def test_penalty_appeal_and_listing_writes_need_a_handling_post(world, site):
+    from django.core.exceptions import PermissionDenied
+
+    from tests.factories import AssignmentFactory, UserFactory
+
+    auditor = UserFactory(username="yanggu_mz_auditor")
+    AssignmentFactory(user=auditor, department=world.mz, region=world.yanggu, role="auditor")
+    penalty = services.penalty_record(
+        site.home,
+        actor=world.yanggu_xf,
+        decision_number="阳消行罚决字〔2026〕2号",
+        kind="warning",
+        facts="安全出口堵塞",
+        legal_basis="《消防法》第六十条",
+        decided_on=dt.date(2026, 10, 20),
+    )
+    with pytest.raises(PermissionDenied, match="阳谷县消防救援"):  # civil affairs sees it, fire decides
+        services.penalty_set_appeal(penalty, actor=world.yanggu_mz, status="reconsideration")
+    assert services.penalty_set_appeal(
+        penalty, actor=world.yanggu_xf, status="reconsideration"
+    ).appeal_status == ("reconsideration")
+    listing = services.listing_open(
+        site.fire,
+        actor=world.yanggu_xf,
+        supervising_body="阳谷县人民政府",
+        deadline=dt.date(2026, 12, 31),
+        on=dt.date(2026, 10, 1),
+    )
+    with pytest.raises(PermissionDenied):
+        services.listing_progress_add(listing, actor=auditor, text="已整改一半", on=dt.date(2026, 10, 9))
+    # civil affairs coordinates 挂牌督办 across departments (民政牵头)
+    services.listing_progress_add(listing, actor=world.yanggu_mz, text="已整改一半", on=dt.date(2026, 10, 9))
+    with pytest.raises(PermissionDenied):
+        services.listing_close(listing, actor=auditor, note="复查合格")
+    assert services.listing_close(
+        listing, actor=world.yanggu_xf, note="复查合格", on=dt.date(2026, 11, 2)
+    ).status == ("closed")
