@@ -182,10 +182,18 @@ class PublicDirectoryFilter(django_filters.FilterSet):
     """The public directory's filters; the HTML page, CSV and JSON share it."""
 
     q = django_filters.CharFilter(method="search", label=_("名称、统一社会信用代码或地址"))
-    kind = django_filters.ChoiceFilter(choices=InstitutionKind.choices, label=_("机构类型"))
-    nature = django_filters.ChoiceFilter(choices=InstitutionNature.choices, label=_("机构性质"))
-    status = django_filters.ChoiceFilter(choices=PUBLIC_STATUS_CHOICES, label=_("状态"))
-    grade = django_filters.ChoiceFilter(choices=GradeLevel.choices, method="with_grade", label=_("等级"))
+    kind = django_filters.ChoiceFilter(
+        choices=InstitutionKind.choices, label=_("机构类型"), empty_label=_("全部")
+    )
+    nature = django_filters.ChoiceFilter(
+        choices=InstitutionNature.choices, label=_("机构性质"), empty_label=_("全部")
+    )
+    status = django_filters.ChoiceFilter(
+        choices=PUBLIC_STATUS_CHOICES, label=_("状态"), empty_label=_("全部")
+    )
+    grade = django_filters.ChoiceFilter(
+        choices=GradeLevel.choices, method="with_grade", label=_("等级"), empty_label=_("全部")
+    )
     beds_min = django_filters.NumberFilter(
         field_name="beds", lookup_expr="gte", min_value=0, label=_("床位数不少于")
     )
@@ -201,7 +209,6 @@ class PublicDirectoryFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         for field in ("kind", "nature", "status", "grade"):
             self.form.fields[field].widget.attrs["class"] = "form-select form-select-sm"
-            self.form.fields[field].empty_label = _("全部")  # type: ignore[attr-defined]
 
     def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip()
@@ -456,35 +463,61 @@ def _querystring(params: Any, drop: tuple[str, ...] = ("page",)) -> str:
 
 
 def region_picker_context(path: list[Region]) -> dict[str, Any]:
-    """Options of the cascading region selects: cities, then the counties of the chosen city,
-    then the townships of the chosen county. A single city is chosen implicitly."""
-    cities = list(Region.objects.filter(level=RegionLevel.CITY).only("code", "name", "level"))
-    levels: list[dict[str, Any]] = []
-    chosen = {r.level: r for r in path}
-    city = chosen.get(RegionLevel.CITY) or (cities[0] if len(cities) == 1 else None)
-    levels.append({"label": _("市（州、盟）"), "id": "region-city", "options": cities, "selected": city})
-    county = chosen.get(RegionLevel.COUNTY)
-    if city is not None:
+    """Options of the cascading region selects: prefectures and the municipalities whose
+    districts hang directly under them (天津市, 重庆市), then the counties of the chosen one,
+    then the townships of the chosen county. A region chosen alone (a county or a township from
+    a link) shows its ancestors as chosen; a single first-level region is chosen implicitly."""
+    fields = ("code", "name", "level", "parent_id")
+    municipalities = Region.objects.filter(level=RegionLevel.COUNTY).values("parent_id")
+    tops = list(
+        Region.objects.filter(
+            Q(level=RegionLevel.CITY) | Q(level=RegionLevel.PROVINCE, pk__in=municipalities)
+        )
+        .only(*fields)
+        .order_by("code")
+    )
+    known = {r.pk: r for r in (*tops, *path)}
+
+    def parent(region: Region | None) -> Region | None:
+        if region is None or region.parent_id is None:
+            return None
+        if region.parent_id not in known:
+            found = Region.objects.filter(pk=region.parent_id).only(*fields).first()
+            if found is None:
+                return None
+            known[found.pk] = found
+        return known[region.parent_id]
+
+    deepest = path[-1] if path else None
+    town = deepest if deepest is not None and deepest.level == RegionLevel.TOWNSHIP else None
+    county = parent(town) if town is not None else None
+    if deepest is not None and deepest.level == RegionLevel.COUNTY:
+        county = deepest
+    top_pks = {r.pk for r in tops}
+    top = parent(county) if county is not None else None
+    if top is None and deepest is not None and deepest.pk in top_pks:
+        top = deepest
+    if top is not None and top.pk not in top_pks:
+        top = None
+    if top is None and len(tops) == 1:
+        top = tops[0]
+    levels: list[dict[str, Any]] = [
+        {"label": _("市（州、盟）"), "id": "region-city", "options": tops, "selected": top}
+    ]
+    if top is not None:
         counties = list(
-            Region.objects.filter(parent_id=city.pk, level=RegionLevel.COUNTY).only("code", "name", "level")
+            Region.objects.filter(parent_id=top.pk, level=RegionLevel.COUNTY).only(*fields).order_by("code")
         )
         levels.append(
             {"label": _("县（市、区）"), "id": "region-county", "options": counties, "selected": county}
         )
     if county is not None:
         towns = list(
-            Region.objects.filter(parent_id=county.pk, level=RegionLevel.TOWNSHIP).only(
-                "code", "name", "level"
-            )
+            Region.objects.filter(parent_id=county.pk, level=RegionLevel.TOWNSHIP)
+            .only(*fields)
+            .order_by("code")
         )
-        levels.append(
-            {
-                "label": _("乡镇（街道）"),
-                "id": "region-town",
-                "options": towns,
-                "selected": chosen.get(RegionLevel.TOWNSHIP),
-            }
-        )
+        levels.append({"label": _("乡镇（街道）"), "id": "region-town", "options": towns, "selected": town})
     return {"region_levels": levels}
 
 

@@ -84,6 +84,36 @@ def test_region_picker_offers_townships_of_the_chosen_county(client, directory):
     assert 'value="371502001000"' in partial.content.decode()
 
 
+def test_municipality_districts_are_reachable_and_a_lone_region_shows_its_ancestors(client, directory, world):
+    """天津市's districts hang directly under the province-level city: the first select must
+    offer it, and a link with the district alone must show 天津市 and 南开区 as chosen."""
+    import re
+
+    from tests.factories import RegionFactory
+
+    tianjin = RegionFactory(code="120000000000", name="天津市", level=1)
+    nankai = RegionFactory(code="120104000000", name="南开区", level=3, parent=tianjin)
+    RegionFactory(code="120104001000", name="长虹街道", level=4, parent=nankai)
+    home = InstitutionFactory(name="天津市南开区长虹养老院", status="filed", region=nankai)
+    body = client.get(URL).content.decode()
+    assert 'value="120000000000"' in body and 'value="371500000000"' in body
+    assert codes_on_page(client.get(f"{URL}?region=120000000000&region=120104000000")) == codes_of(home)
+    body = client.get(URL, {"region": "120104000000"}).content.decode()
+    chosen = re.findall(r'<option value="(\d+)" selected>', body)
+    assert chosen == ["120000000000", "120104000000"] and 'value="120104001000"' in body
+    body = client.get(URL, {"region": "371521101000"}).content.decode()
+    assert re.findall(r'<option value="(\d+)" selected>', body) == [
+        "371500000000",
+        "371521000000",
+        "371521101000",
+    ]
+
+
+def test_empty_choice_reads_all_in_chinese(client, directory):
+    body = client.get(URL).content.decode()
+    assert "---------" not in body and body.count('<option value="" selected>全部</option>') >= 4
+
+
 def test_sorting(client, directory):
     assert codes_on_page(client.get(URL, {"o": "-beds"})) == codes_of(
         directory.d, directory.a, directory.b, directory.c
