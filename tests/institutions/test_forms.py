@@ -63,4 +63,4 @@ def test_edit_is_written_by_the_service_and_audited(world, client_for, yanggu_ho
     entry = LogEntry.objects.get_for_object(yanggu_home).filter(additional_data__verb="update").get()
     assert entry.actor == world.yanggu_mz and entry.changes_dict["beds"] == ["80", "99"]
     page = c.get(f"/institutions/{yanggu_home.pk}/").content.decode()
-    assert "变更历史" in page and "beds" in page
+    assert "变更历史" in page and "床位数：80 → 99" in page and "修改信息" in page
