@@ -101,6 +101,10 @@ class HotlineSerializer(serializers.Serializer):
     phone = serializers.CharField(required=False, allow_blank=True, max_length=30, help_text="来电号码")
 
 
+class FromReferralSerializer(serializers.Serializer):
+    referral = serializers.CharField(help_text="抄告函文号或编号（须为本部门可见的抄告）")
+
+
 class HotlineReceiptSerializer(serializers.Serializer):
     """What the operator learns when the new complaint is outside their own scope."""
 
@@ -179,6 +183,9 @@ class ComplaintViewSet(ScopedReadOnlyViewSet):
             )
         except ValidationError as exc:
             raise _refuse(exc) from exc
+        return self._created(c)
+
+    def _created(self, c: Complaint) -> Response:
         c = Complaint.objects.select_related("handling_department", "handling_region").get(pk=c.pk)
         if self.get_queryset().filter(pk=c.pk).exists():
             body = ComplaintSerializer(c, context=self.get_serializer_context()).data
@@ -193,6 +200,19 @@ class ComplaintViewSet(ScopedReadOnlyViewSet):
                 }
             ).data
         return Response(body, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=FromReferralSerializer, responses={201: ComplaintSerializer})
+    @action(detail=False, methods=["post"], url_path="from-referral")
+    def from_referral(self, request: Request) -> Response:
+        """Register a referral (抄告) another department sent as a complaint (idempotent)."""
+        s = FromReferralSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        try:
+            referral = services.referral_for_intake(request.user, s.validated_data["referral"])
+            c = services.complaint_from_referral(referral, actor=request.user)
+        except ValidationError as exc:
+            raise _refuse(exc) from exc
+        return self._created(c)
 
     @extend_schema(request=None, responses=ComplaintSerializer)
     @action(detail=True, methods=["post"])

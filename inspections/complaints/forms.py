@@ -118,6 +118,19 @@ class HotlineForm(ComplaintIntakeForm):
         self.fields["phone"].label = "来电号码"
 
 
+class ReferralIntakeForm(forms.Form):
+    referral = forms.CharField(
+        label="抄告函文号或编号",
+        max_length=100,
+        error_messages={"required": "请填写抄告函文号或编号。"},
+        help_text="其他部门抄告的群众反映问题，登记为投诉后按职责清单分办。",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+
 class ReassignForm(forms.Form):
     to_department = forms.ModelChoiceField(
         label="改派至部门", queryset=Department.objects.all(), empty_label="请选择"

@@ -312,6 +312,22 @@ def complaint_from_referral(referral: Any, *, actor: Any = None) -> Complaint:
     )
 
 
+def referral_for_intake(user: Any, ref: str) -> Any:
+    """The referral ``ref`` (its letter number, or its id) as ``user`` may see it, or a
+    ValidationError in Chinese. Any department that sees a referral (sender or receiver) may
+    register it as a complaint; the complaint is then routed by the remit matrix as usual."""
+    from supervision.referrals.models import Referral
+
+    ref = (ref or "").strip()
+    if not ref:
+        raise ValidationError({"referral": "请填写抄告函文号或编号。"})
+    qs = Referral.objects.visible_to(user)
+    found = qs.filter(number=ref).first() or (qs.filter(pk=int(ref)).first() if ref.isdigit() else None)
+    if found is None:
+        raise ValidationError({"referral": "未找到该抄告（或无权查看）。"})
+    return found
+
+
 # --- routing and handling --------------------------------------------------------------------
 
 
@@ -523,4 +539,5 @@ __all__ = [
     "complaint_route",
     "complaint_start",
     "complaint_submit_public",
+    "referral_for_intake",
 ]

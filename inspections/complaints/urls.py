@@ -6,6 +6,7 @@ app_name = "complaints"
 urlpatterns = [
     path("", views.ComplaintList.as_view(), name="list"),
     path("hotline/", views.hotline_intake, name="hotline"),
+    path("from-referral/", views.referral_intake, name="from_referral"),
     path("<int:pk>/", views.complaint_detail, name="detail"),
     path("<int:pk>/reassign/", views.complaint_reassign, name="reassign"),
     path("<int:pk>/merge/", views.complaint_merge, name="merge"),

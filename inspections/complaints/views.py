@@ -18,7 +18,7 @@ from supervision.publicity.masking import mask_name, mask_phone, scrub
 
 from . import services
 from .filters import ComplaintFilter
-from .forms import HotlineForm, InspectionForm, MergeForm, ReassignForm, ReplyForm
+from .forms import HotlineForm, InspectionForm, MergeForm, ReassignForm, ReferralIntakeForm, ReplyForm
 from .models import Complaint
 
 
@@ -189,6 +189,37 @@ def complaint_inspect(request: HttpRequest, pk: int) -> HttpResponse:
     return _apply(request, pk, "inspection", form, launch)
 
 
+def _after_intake(request: HttpRequest, c: Complaint, what: str) -> HttpResponse:
+    messages.success(
+        request,
+        f"已登记{what}，查询码 {c.tracking_code}，已分办至{c.handling_region}{c.handling_department}。",
+    )
+    visible = Complaint.objects.visible_to(request.user).filter(pk=c.pk).exists()
+    return redirect("complaints:detail", pk=c.pk) if visible else redirect("complaints:list")
+
+
+@login_required
+@require_POST
+def referral_intake(request: HttpRequest) -> HttpResponse:
+    """Register a referral (抄告) from another department as a complaint (idempotent)."""
+    form = ReferralIntakeForm(request.POST)
+    if form.is_valid():
+        try:
+            referral = services.referral_for_intake(request.user, form.cleaned_data["referral"])
+            c = services.complaint_from_referral(referral, actor=request.user)
+        except ValidationError as exc:
+            for field, errs in getattr(exc, "message_dict", {"referral": exc.messages}).items():
+                form.add_error(field if field in form.fields else None, errs)
+        else:
+            return _after_intake(request, c, "抄告")
+    return render(
+        request,
+        "complaints/hotline_form.html",
+        {"form": HotlineForm(), "referral_form": form},
+        status=400,
+    )
+
+
 @login_required
 def hotline_intake(request: HttpRequest) -> HttpResponse:
     """Enter a 12345 work order."""
@@ -213,10 +244,7 @@ def hotline_intake(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc.messages)
         else:
-            messages.success(
-                request,
-                f"已登记，查询码 {c.tracking_code}，已分办至{c.handling_region}{c.handling_department}。",
-            )
-            visible = Complaint.objects.visible_to(request.user).filter(pk=c.pk).exists()
-            return redirect("complaints:detail", pk=c.pk) if visible else redirect("complaints:list")
-    return render(request, "complaints/hotline_form.html", {"form": form})
+            return _after_intake(request, c, "")
+    return render(
+        request, "complaints/hotline_form.html", {"form": form, "referral_form": ReferralIntakeForm()}
+    )

@@ -221,5 +221,5 @@ def test_api_hotline_intake_start_and_close(api_for, world, home):
 
 def test_complaint_endpoints_are_in_the_openapi_schema(client_for, world):
     schema = client_for(world.sysadmin).get("/api/schema/").content.decode()
-    for path in ("", "{id}/", "hotline/", "{id}/start/", "{id}/close/", "{id}/reassign/", "{id}/merge/"):
+    for path in ("", "{id}/", "hotline/", "from-referral/", "{id}/start/", "{id}/close/", "{id}/merge/"):
         assert f"/api/v1/complaints/{path}:" in schema, path

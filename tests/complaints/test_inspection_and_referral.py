@@ -49,3 +49,45 @@ def test_referral_becomes_a_complaint(world, home):
     c = services.complaint_from_referral(referral, actor=world.yanggu_mz)
     assert c.channel == "referral" and c.institution == home and c.handling_department == world.sj
     assert services.complaint_from_referral(referral) == c
+
+
+def _referral(world, home):
+    from supervision.referrals.services import referral_create
+
+    return referral_create(
+        home,
+        actor=world.yanggu_mz,
+        domain=world.sj.remits.get().domain,
+        from_department=world.mz,
+        from_region=world.yanggu,
+        title="群众反映食堂卫生差",
+        description="民政走访时老人反映饭菜不洁。",
+        institution_name=home.name,
+        credit_code=home.credit_code,
+        found_on=dt.date(2026, 10, 9),
+    )
+
+
+def test_referral_intake_from_the_staff_page_and_the_api(client_for, api_for, world, home):
+    from inspections.complaints.models import Complaint
+
+    referral = _referral(world, home)
+    page = client_for(world.yanggu_mz)
+    assert 'id="referral-intake"' in page.get("/inspections/complaints/hotline/").content.decode()
+    r = page.post("/inspections/complaints/from-referral/", {"referral": "不存在的文号"})
+    assert r.status_code == 400 and "未找到该抄告" in r.content.decode()
+    r = page.post("/inspections/complaints/from-referral/", {"referral": str(referral.pk)})
+    c = Complaint.objects.get(referral=referral)
+    assert r.status_code == 302 and r["Location"] == f"/inspections/complaints/{c.pk}/"
+    assert c.channel == "referral" and c.handling_department == world.sj
+    # the API answers the same complaint (one per referral); a department that cannot see the
+    # referral cannot register it
+    r = api_for(world.yanggu_mz).post(
+        "/api/v1/complaints/from-referral/", {"referral": str(referral.pk)}, format="json"
+    )
+    assert r.status_code == 201 and r.json()["id"] == c.pk
+    r = api_for(world.dongchangfu_mz).post(
+        "/api/v1/complaints/from-referral/", {"referral": str(referral.pk)}, format="json"
+    )
+    assert r.status_code == 400 and "未找到该抄告" in str(r.json())
+    assert Complaint.objects.count() == 1
