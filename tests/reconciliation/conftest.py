@@ -18,6 +18,12 @@ from supervision.core.models import Role
 from tests.factories import AssignmentFactory, RegionFactory, UserFactory
 
 
+@pytest.fixture(autouse=True)
+def _private_storage(settings, tmp_path):
+    """Uploaded lists go to a per-test directory, not the checkout's ``private/``."""
+    settings.PRIVATE_STORAGE_ROOT = tmp_path / "private"
+
+
 @pytest.fixture
 def town2(world):
     return RegionFactory(code="371521002000", name="侨润街道", level=4, parent=world.yanggu)

@@ -13,8 +13,7 @@ from institutions.reconciliation.models import Classification, ReconciliationRun
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_run_feeds_the_township_worklist(world, town_mz, client_for, settings, tmp_path):
-    settings.PRIVATE_STORAGE_ROOT = tmp_path
+def test_demo_run_feeds_the_township_worklist(world, town_mz, client_for):
     out = io.StringIO()
     demo.seed(out)
     run = ReconciliationRun.objects.get(source__name=demo.SOURCE)
