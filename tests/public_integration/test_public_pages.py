@@ -4,6 +4,8 @@ that goes stale the moment something is published."""
 
 from __future__ import annotations
 
+import csv
+import io
 from io import StringIO
 
 import pytest
@@ -165,3 +167,29 @@ def test_draw_recheck_is_answered_per_query_not_from_the_plain_page_cache(demo, 
     assert 'id="verify-result"' not in client.get(url).content.decode()
     checked = client.get(url + "?verify=1").content.decode()
     assert "复核一致" in checked
+
+
+@pytest.mark.parametrize(
+    ("page", "key", "field"),
+    [
+        ("/public/inspections/results/", "inspection_results", "institution_name"),
+        ("/public/inspections/draws/", "draws", "plan"),
+        ("/public/rectification/", "rectification_results", "number"),
+        ("/public/rectification/penalties/", "penalties", "decision_number"),
+        ("/public/policies/", "policies", "title"),
+    ],
+)
+def test_each_list_links_its_downloads_which_hold_its_rows(demo, client, page, key, field):
+    publish_one_inspection()
+    body = client.get(page).content.decode()
+    assert f'href="/public/api/{key}.csv"' in body and f'href="/public/api/{key}.json"' in body
+    rows = client.get(f"/public/api/{key}.json").json()["results"]
+    assert rows and all(str(r[field]) in body for r in rows), key
+    text = client.get(f"/public/api/{key}.csv").content.decode("utf-8-sig")
+    assert [r[field] for r in csv.DictReader(io.StringIO(text))] == [str(r[field]) for r in rows]
+
+
+def test_credit_downloads_follow_the_tab_shown(demo, client):
+    body = client.get("/public/credit/?type=watch").content.decode()
+    assert 'href="/public/credit/list.csv?type=watch"' in body
+    assert 'href="/public/credit/list.json?type=watch"' in body
