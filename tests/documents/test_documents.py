@@ -172,3 +172,23 @@ def test_download_requires_visibility_of_the_subject(world, client):
     client.force_login(world.dongchangfu_mz)
     assert client.get(f"/documents/{doc.pk}/download/").status_code == 404
     assert OfficialDocument.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_database_refuses_to_rewrite_an_issued_document(world):
+    from django.db import IntegrityError, transaction
+
+    doc = document_store(
+        kind="test",
+        title="测试",
+        pdf=b"%PDF-1.7 original",
+        department=world.mz,
+        region=world.yanggu,
+        number="1号",
+    )
+    for change in ({"pdf": b"%PDF-1.7 forged"}, {"sha256": "0" * 64}, {"number": "2号"}):
+        with pytest.raises(IntegrityError, match="不可修改"), transaction.atomic():
+            OfficialDocument.objects.filter(pk=doc.pk).update(**change)
+    OfficialDocument.objects.filter(pk=doc.pk).update(title="测试（标题可更正）")  # metadata only
+    doc.refresh_from_db()
+    assert bytes(doc.pdf) == b"%PDF-1.7 original" and doc.verify() and doc.number == "1号"

@@ -74,3 +74,35 @@ def test_a_leader_approves_and_compulsory_measures_are_referred(world, site, iss
     # civil affairs holds no fire powers: the fire hazard goes to fire rescue; operations stay
     assert [(r.domain.code, r.to_department.code) for r in referrals] == [("fire", "fire_rescue")]
     assert services.suspension_approve(order, actor=world.yanggu_leader).number == order.number  # no-op
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_escalating_at_once_draft_one_order(world, site, issued):
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers with a database lock; row locks need PostgreSQL")
+    notice = issued(site.duty, on=dt.date(2026, 9, 28))
+    barrier = threading.Barrier(4)
+    made: list[int] = []
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        try:
+            barrier.wait()
+            made.append(len(services.rectification_escalate_overdue(on=AFTER_DUE)))
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    assert sum(made) == 1 and SuspensionOrder.objects.filter(notice=notice).count() == 1
+    assert Notification.objects.filter(user=world.yanggu_leader, title__contains="责令停业整顿").count() == 1
