@@ -161,6 +161,10 @@ def seed(stdout: Any = None) -> None:
                     FireAcceptance.TECHNICAL_ONLY,
                     FireAcceptance.PENDING,
                 ][n % 3],
+                fire_acceptance_note="消防设施经第三方检测符合技术条件；租用村集体用房，缺少不动产权证书，"
+                "已报县消防救援大队备案"
+                if n % 3 == 1
+                else "",
                 is_key_fire_unit=beds >= 100,
                 party_organisation=n % 2 == 0,
                 opened_on=dt.date(2015 + n % 8, 1 + n % 12, 1),

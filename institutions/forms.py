@@ -25,7 +25,7 @@ from .models import (
     StaffRole,
 )
 from .services import CHANGE_FILING_FIELDS, EDITABLE_FIELDS
-from .validators import validate_id_number
+from .validators import normalise_credit_code, validate_id_number
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -79,8 +79,8 @@ class InstitutionForm(BootstrapMixin, forms.ModelForm):
         self.fields["credit_code"].help_text = _("18 位，未登记机构留空")
 
     def clean_credit_code(self) -> str | None:
-        value = (self.cleaned_data.get("credit_code") or "").strip().upper()
-        return value or None
+        # Normalised here (not only in the service) so the uniqueness check sees the stored form.
+        return normalise_credit_code(self.cleaned_data.get("credit_code") or "") or None
 
 
 class FilingForm(BootstrapMixin, forms.Form):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -171,6 +172,22 @@ class Institution(models.Model):
         if update_fields is not None and ("name" in update_fields or "kind" in update_fields):
             kwargs["update_fields"] = {*update_fields, "name_nonstandard"}
         super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        # 004 §二(二): the "meets the fire-safety technique but lacks acceptance because of
+        # land/property papers" case must say which papers are missing and how it was verified.
+        if (
+            self.fire_acceptance == FireAcceptance.TECHNICAL_ONLY
+            and not (self.fire_acceptance_note or "").strip()
+        ):
+            raise ValidationError(
+                {
+                    "fire_acceptance_note": _(
+                        "选择“符合消防安全技术条件，因土地/房产手续缺失未能验收”时，"
+                        "请说明缺少的土地/房产手续及消防安全技术条件的核实情况。"
+                    )
+                }
+            )
 
     @property
     def county(self) -> Region | None:

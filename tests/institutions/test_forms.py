@@ -64,3 +64,32 @@ def test_edit_is_written_by_the_service_and_audited(world, client_for, yanggu_ho
     assert entry.actor == world.yanggu_mz and entry.changes_dict["beds"] == ["80", "99"]
     page = c.get(f"/institutions/{yanggu_home.pk}/").content.decode()
     assert "变更历史" in page and "床位数：80 → 99" in page and "修改信息" in page
+
+
+def test_full_width_code_is_stored_normalised_and_duplicates_are_caught(world, client_for):
+    c = client_for(world.yanggu_mz)
+    code = credit_code(4242)
+    full_width = "".join(chr(ord(ch) + 0xFEE0) for ch in code)
+    assert c.post("/institutions/new/", form_data(world, credit_code=full_width)).status_code == 302
+    assert Institution.objects.get().credit_code == code
+    again = c.post("/institutions/new/", form_data(world, credit_code=code.lower(), name="阳谷县另一养老院"))
+    assert again.status_code == 200 and "已存在" in again.content.decode()
+    assert Institution.objects.count() == 1
+
+
+def test_fire_acceptance_without_papers_needs_an_explanation(world, client_for, api_for):
+    c = client_for(world.yanggu_mz)
+    response = c.post("/institutions/new/", form_data(world, fire_acceptance="technical_only"))
+    assert response.status_code == 200
+    assert "请说明缺少的土地/房产手续" in response.content.decode()
+    assert not Institution.objects.exists()
+    payload = {**form_data(world, fire_acceptance="technical_only"), "region": world.yanggu_town.code}
+    refused = api_for(world.yanggu_mz).post("/api/v1/institutions/", payload, format="json")
+    assert refused.status_code == 400 and "土地/房产手续" in str(refused.json()["fire_acceptance_note"])
+    note = "租用村集体用房，缺少不动产权证书；消防设施经第三方检测符合技术条件"
+    ok = c.post(
+        "/institutions/new/", form_data(world, fire_acceptance="technical_only", fire_acceptance_note=note)
+    )
+    assert ok.status_code == 302
+    body = c.get(ok["Location"]).content.decode()
+    assert "因土地/房产手续缺失未能验收" in body and note in body
