@@ -27,7 +27,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from inspections.models import Finding, FindingStatus, Inspection, InspectionKind, Inspector, Severity
@@ -1026,6 +1026,40 @@ def penalty_record(
         errors["findings"] = "关联的问题须属于同一机构。"
     if errors:
         raise ValidationError(errors)
+    try:
+        return _penalty_insert(
+            institution,
+            actor=actor,
+            department=department,
+            region=region,
+            decision_number=decision_number,
+            kind=kind,
+            facts=facts,
+            legal_basis=legal_basis,
+            decided_on=decided_on,
+            fine_amount=fine_amount,
+            confiscated=confiscated,
+            findings=findings,
+        )
+    except IntegrityError as exc:  # the same number registered by someone else a moment ago
+        raise ValidationError({"decision_number": "该决定书文号已登记。"}) from exc
+
+
+def _penalty_insert(
+    institution: Institution,
+    *,
+    actor: Any,
+    department: Department,
+    region: Region,
+    decision_number: str,
+    kind: str,
+    facts: str,
+    legal_basis: str,
+    decided_on: dt.date,
+    fine_amount: Decimal | None,
+    confiscated: str,
+    findings: list[Finding],
+) -> Penalty:
     with transaction.atomic():
         penalty = _create(
             Penalty(
@@ -1083,6 +1117,13 @@ def penalty_set_appeal(penalty: Penalty, *, actor: Any, status: str) -> Penalty:
         )
         if penalty.appeal_status == status:
             return penalty
+        if penalty.appeal_status == AppealStatus.REVOKED:
+            raise ValidationError(
+                {
+                    "appeal_status": "该处罚决定已经复议或诉讼撤销，不能再变更复议诉讼状态；"
+                    "如重新作出处罚，请另行登记。"
+                }
+            )
         before = {"appeal_status": penalty.appeal_status}
         penalty.appeal_status = status
         _save(penalty, actor, "appeal", before)

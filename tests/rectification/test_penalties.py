@@ -81,3 +81,25 @@ def test_penalty_api_create_and_register_export(world, site, api_for, client_for
     assert api_for(world.dongchangfu_mz).get("/api/v1/penalties/").json()["count"] == 0
     export = client_for(world.yanggu_mz).get("/inspections/rectification/penalties/?export=xlsx")
     assert export["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_appeal_status_follows_the_procedure_and_a_revoked_decision_is_final(world, site):
+    penalty = record(world, site)
+    for status in ("reconsideration", "upheld", "litigation"):  # 复议维持后仍可起诉
+        penalty = services.penalty_set_appeal(penalty, actor=world.yanggu_mz, status=status)
+    penalty = services.penalty_set_appeal(penalty, actor=world.yanggu_mz, status="revoked")
+    with pytest.raises(ValidationError, match="已经复议或诉讼撤销"):
+        services.penalty_set_appeal(penalty, actor=world.yanggu_mz, status="none")
+    penalty.refresh_from_db()
+    assert penalty.appeal_status == "revoked"
+
+
+def test_a_number_taken_concurrently_is_a_clear_error(world, site, monkeypatch):
+    from inspections.rectification.models import Penalty
+
+    record(world, site)
+    # the duplicate check passes (as when another request inserts between check and insert)
+    monkeypatch.setattr(Penalty.objects, "filter", lambda *a, **k: Penalty.objects.none())
+    with pytest.raises(ValidationError) as err:
+        record(world, site)
+    assert err.value.message_dict["decision_number"] == ["该决定书文号已登记。"]
