@@ -10,10 +10,12 @@ invalidation receivers."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -24,6 +26,7 @@ from supervision.publicity.registry import (
     Column,
     PublicDataset,
     register_public_dataset,
+    register_public_feed,
     register_public_section,
 )
 from supervision.publicity.web import invalidate_public_pages, public_page
@@ -232,6 +235,48 @@ def draw_row(d: Draw) -> dict[str, Any]:
     }
 
 
+# --- change feed (merged into /public/api/changes/) -----------------------------------------
+
+
+def result_changes(since: Any) -> Iterator[dict[str, Any]]:
+    """Inspection results published after ``since``, in (published_at, id) order. A result is
+    published once and stays (there is no withdrawal), so its publication is its only change."""
+    qs = (
+        published_results()
+        .filter(published_at__gt=since)
+        .order_by("published_at", "pk")
+        .select_related("institution", "department")
+    )
+    for i in qs.iterator(chunk_size=500):
+        yield {
+            "dataset": "inspection_results",
+            "key": str(i.pk),
+            "action": "upsert",
+            "changed_at": i.published_at.isoformat(),  # type: ignore[union-attr]
+            "payload": result_row(i),
+        }
+
+
+def draw_changes(since: Any) -> Iterator[dict[str, Any]]:
+    """Each step of a draw after ``since`` (commitment, execution, reveal of the seed), with the
+    draw's current public row; a mirror keeps the latest."""
+    qs = public_draws().filter(Q(created_at__gt=since) | Q(executed_at__gt=since) | Q(revealed_at__gt=since))
+    events = []
+    for d in qs.iterator(chunk_size=500):
+        row = draw_row(d)
+        for at in {d.created_at, d.executed_at, d.revealed_at}:
+            if at is not None and at > since:
+                events.append((at, d.pk, row))
+    for at, pk, row in sorted(events, key=lambda e: (e[0], str(e[1]))):
+        yield {
+            "dataset": "draws",
+            "key": str(pk),
+            "action": "upsert",
+            "changed_at": at.isoformat(),
+            "payload": row,
+        }
+
+
 # --- cache invalidation (infrastructure only) ----------------------------------------------
 # The services do not call ``invalidate_public_pages``; these receivers tell publicity's page
 # cache when something public changes. No business reaction hangs on them.
@@ -285,6 +330,8 @@ def register() -> None:
             page_url_name="public_inspections:draws",
         )
     )
+    register_public_feed("inspection_results", result_changes)
+    register_public_feed("draws", draw_changes)
     for signal in (post_save, post_delete):
         signal.connect(_on_draw, sender=Draw, dispatch_uid=f"public-insp-draw-{signal is post_save}")
         signal.connect(

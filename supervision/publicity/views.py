@@ -24,8 +24,8 @@ from . import services
 from .feed import BadCursor, read_changes
 from .forms import PolicyPageForm
 from .masking import scrub
-from .models import PolicyCategory, PolicyPage
-from .registry import PublicDataset, get_dataset, public_datasets, public_sections
+from .models import PolicyCategory, PolicyPage, PublicChange
+from .registry import PublicDataset, get_dataset, public_datasets, public_feeds, public_sections
 from .web import public_page
 
 # --- public --------------------------------------------------------------------------------
@@ -142,7 +142,10 @@ def open_data(request: HttpRequest) -> HttpResponse:
             },
             json_dumps_params={"ensure_ascii": False},
         )
-    return render(request, "publicity/open_data.html", {"datasets": datasets})
+    in_feed = sorted(
+        {"policies", *public_feeds(), *PublicChange.objects.values_list("dataset", flat=True).distinct()}
+    )
+    return render(request, "publicity/open_data.html", {"datasets": datasets, "in_feed": in_feed})
 
 
 def _dataset_or_404(key: str) -> PublicDataset:

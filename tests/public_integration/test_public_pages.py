@@ -193,3 +193,28 @@ def test_credit_downloads_follow_the_tab_shown(demo, client):
     body = client.get("/public/credit/?type=watch").content.decode()
     assert 'href="/public/credit/list.csv?type=watch"' in body
     assert 'href="/public/credit/list.json?type=watch"' in body
+
+
+def test_change_feed_carries_published_results_and_draw_steps(demo, client):
+    """A mirror of the inspection lists follows the change feed: a result appears when it is
+    published, each step of a draw with the draw's current public row."""
+    start = timezone.now()
+    assert [
+        c
+        for c in client.get(f"/public/api/changes/?since={start.isoformat().replace('+', '%2B')}").json()[
+            "results"
+        ]
+        if c["dataset"] in ("inspection_results", "draws")
+    ] == []
+    inspection = publish_one_inspection()
+    draw = Draw.objects.exclude(result=None).order_by("pk").first()
+    Draw.objects.filter(pk=draw.pk).update(revealed_at=timezone.now())
+    since = start.isoformat().replace("+", "%2B")
+    items = client.get(f"/public/api/changes/?since={since}").json()["results"]
+    results = [c for c in items if c["dataset"] == "inspection_results"]
+    assert [c["key"] for c in results] == [str(inspection.pk)]
+    assert results[0]["payload"]["institution_name"] == inspection.institution.name
+    draws = [c for c in items if c["dataset"] == "draws"]
+    assert [c["key"] for c in draws] == [str(draw.pk)] and draws[0]["payload"]["revealed_at"]
+    page = client.get("/public/api/schema/").content.decode()
+    assert "<code>inspection_results</code>" in page and "<code>draws</code>" in page
