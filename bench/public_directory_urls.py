@@ -10,7 +10,7 @@ from django.urls import path
 from django.utils import timezone
 
 from institutions.models import GradeRating
-from institutions.public import PAGE_SIZE, directory_queryset
+from institutions.public import PAGE_SIZE, directory_queryset, first_level_regions
 from supervision.core.models import Region, RegionLevel
 from supervision.urls import urlpatterns as project_urlpatterns
 
@@ -21,12 +21,15 @@ def raw_directory(request: HttpRequest) -> JsonResponse:
     (no model instances, no row dicts, no template)."""
     qs, _fs, region_path = directory_queryset(request.GET)
     chosen = {r.level: r for r in region_path}
-    cities = list(Region.objects.filter(level=RegionLevel.CITY).values_list("pk", "code", "name"))
+    cities = list(first_level_regions().values_list("pk", "code", "name"))
     regions: list[list] = [cities]
-    if (city := chosen.get(RegionLevel.CITY)) or len(cities) == 1:
-        parent = city.pk if city else cities[0][0]
+    county = chosen.get(RegionLevel.COUNTY)
+    # as the page: the first-level region is the chosen county's parent, else the one chosen
+    top = county.parent_id if county else next((r.pk for r in region_path if r.level < 3), None)
+    if top or len(cities) == 1:
+        parent = top or cities[0][0]
         regions.append(list(Region.objects.filter(parent_id=parent, level=3).values_list("code", "name")))
-    if county := chosen.get(RegionLevel.COUNTY):
+    if county:
         regions.append(list(Region.objects.filter(parent_id=county.pk, level=4).values_list("code", "name")))
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     sql, params = page.object_list.query.sql_with_params()

@@ -462,20 +462,22 @@ def _querystring(params: Any, drop: tuple[str, ...] = ("page",)) -> str:
     return q.urlencode()
 
 
+def first_level_regions() -> QuerySet[Region]:
+    """The first select of the region picker: prefectures, and the municipalities whose
+    districts hang directly under them (天津市, 重庆市)."""
+    municipalities = Region.objects.filter(level=RegionLevel.COUNTY).values("parent_id")
+    return Region.objects.filter(
+        Q(level=RegionLevel.CITY) | Q(level=RegionLevel.PROVINCE, pk__in=municipalities)
+    ).order_by("code")
+
+
 def region_picker_context(path: list[Region]) -> dict[str, Any]:
     """Options of the cascading region selects: prefectures and the municipalities whose
     districts hang directly under them (天津市, 重庆市), then the counties of the chosen one,
     then the townships of the chosen county. A region chosen alone (a county or a township from
     a link) shows its ancestors as chosen; a single first-level region is chosen implicitly."""
     fields = ("code", "name", "level", "parent_id")
-    municipalities = Region.objects.filter(level=RegionLevel.COUNTY).values("parent_id")
-    tops = list(
-        Region.objects.filter(
-            Q(level=RegionLevel.CITY) | Q(level=RegionLevel.PROVINCE, pk__in=municipalities)
-        )
-        .only(*fields)
-        .order_by("code")
-    )
+    tops = list(first_level_regions().only(*fields))
     known = {r.pk: r for r in (*tops, *path)}
 
     def parent(region: Region | None) -> Region | None:
