@@ -175,14 +175,22 @@ def clock_length(unit: str, start: dt.date, due_date: dt.date) -> int:
     return (due_date - start).days
 
 
-def item_due(item: NoticeItem, start: dt.date, region: Region) -> tuple[dt.date, int]:
-    """(due date, clock length) of an item issued on ``start``, by the calendar service."""
+def item_due_ex(item: NoticeItem, start: dt.date, region: Region) -> tuple[dt.date, int, bool]:
+    """(due date, clock length, provisional) of an item issued on ``start``, by the calendar
+    service; provisional when the count ran through a year whose holidays are not published."""
     eff = deadlines.rule_for(ITEM_RULE, region=region)
     if item.due_date_set is not None:
         length = clock_length(eff.unit, start, item.due_date_set)
     else:
         length = int(item.period_workdays or eff.amount)
-    return deadlines.compute_due(eff.unit, start, length).due, length
+    due = deadlines.compute_due(eff.unit, start, length)
+    return due.due, length, due.provisional
+
+
+def item_due(item: NoticeItem, start: dt.date, region: Region) -> tuple[dt.date, int]:
+    """(due date, clock length) of an item issued on ``start``, by the calendar service."""
+    due, length, _provisional = item_due_ex(item, start, region)
+    return due, length
 
 
 # --- notices ---------------------------------------------------------------------------------
@@ -299,7 +307,10 @@ def notice_context(
         if item.due_date_set is not None and item.due_date_set <= on:
             item.due = item.due_date_set  # a stale draft: issuing refuses it, the preview shows it
         elif item.due is None or preview:
-            item.due, _length = item_due(item, on, notice.issuing_region)
+            item.due, _length, provisional = item_due_ex(item, on, notice.issuing_region)
+            # Only the preview warns: the issuer may prefer to write a date (the printed date is
+            # what binds the institution; see the design notes on provisional years).
+            item.due_provisional = preview and provisional  # type: ignore[attr-defined]
     return {
         "title": "责令限期整改通知书",
         "notice": notice,
@@ -309,6 +320,7 @@ def notice_context(
         "number": notice.number or "（下达时编号）",
         "on": on,
         "preview": preview,
+        "any_provisional": any(getattr(i, "due_provisional", False) for i in items),
     }
 
 

@@ -139,3 +139,23 @@ def test_a_written_due_date_must_follow_the_issue_date(world, site):
     assert services.notice_issue(notice, actor=world.yanggu_mz, on=dt.date(2026, 9, 28)).number.endswith(
         "1号"
     )
+
+
+def test_the_preview_flags_a_due_date_counted_through_an_unpublished_year(world, site, draft):
+    from supervision.documents.services import render_html
+
+    notice = draft(period=20)
+    late = render_html(
+        services.NOTICE_TEMPLATE, services.notice_context(notice, on=dt.date(2026, 12, 21), preview=True)
+    )
+    assert (
+        '2027年1月19日前<span class="provisional">（暂定）' in late and "按尚未公布的次年放假安排推算" in late
+    )
+    early = render_html(
+        services.NOTICE_TEMPLATE, services.notice_context(notice, on=dt.date(2026, 9, 28), preview=True)
+    )
+    assert "暂定" not in early
+    issued = services.notice_issue(notice, actor=world.yanggu_mz, on=dt.date(2026, 12, 21))
+    assert issued.items.get().due == dt.date(2027, 1, 19)
+    final = render_html(services.NOTICE_TEMPLATE, services.notice_context(issued))
+    assert "2027年1月19日前" in final and "暂定" not in final  # the issued document states a date
