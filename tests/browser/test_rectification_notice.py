@@ -57,6 +57,13 @@ def test_inspector_issues_a_notice_and_downloads_the_pdf(world, finding, live_se
     path = Path(download.value.path())
     data = path.read_bytes()
     assert data.startswith(b"%PDF") and len(data) > 5000
+    import io
+
+    from pypdf import PdfReader
+
+    text = "".join("".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(data)).pages)
+    assert notice.number in text and "阳谷县福寿养老院" in text and "夜间值班记录缺失" in text
+    assert f"{notice.items.get().due:%Y年%-m月%-d日}前" in text
     href = page.get_attribute("#download-rectification", "href")
     response = page.request.get(f"{live_server.url}{href}")
     assert response.headers["content-type"] == "application/pdf"
