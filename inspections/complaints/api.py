@@ -22,7 +22,7 @@ from supervision.publicity.masking import mask_name, mask_phone, scrub
 from . import services
 from .filters import ComplaintFilter
 from .forms import HotlineForm
-from .models import Category, Complaint
+from .models import Category, Complaint, Outcome
 
 
 class ComplaintSerializer(serializers.ModelSerializer):
@@ -128,6 +128,12 @@ class MergeSerializer(serializers.Serializer):
 
 
 class ReplySerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(
+        choices=Outcome.choices,
+        required=False,
+        allow_blank=True,
+        help_text="查证结论；属实/部分属实记入信用档案",
+    )
     findings = serializers.CharField()
     reply = serializers.CharField()
 
@@ -268,7 +274,9 @@ class ComplaintViewSet(ScopedReadOnlyViewSet):
         s.is_valid(raise_exception=True)
         d = s.validated_data
         return self._run(
-            lambda: services.complaint_reply(c, actor=request.user, findings=d["findings"], reply=d["reply"])
+            lambda: services.complaint_reply(
+                c, actor=request.user, findings=d["findings"], reply=d["reply"], outcome=d.get("outcome", "")
+            )
         )
 
 

@@ -53,5 +53,6 @@ def seed(stdout: Any) -> None:
         actor=staff.get("yanggu_mz"),
         findings="经调阅呼叫记录和现场询问，夜班呼叫响应超过 10 分钟的情况属实。",
         reply="已约谈机构负责人，责令增加夜班护理员并每日抽查呼叫响应记录，一个月后复查。",
+        outcome="upheld",
     )
     stdout.write("complaints: 3 demo complaints (web, 12345, answered)\n")

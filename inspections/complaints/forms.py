@@ -9,7 +9,7 @@ from django.db.models import Q
 from institutions.models import Institution
 from supervision.core.models import Department, Region, RegionLevel
 
-from .models import Category
+from .models import Category, Outcome
 
 PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
 PUBLIC_STATUSES = ("filed", "registered_not_filed", "suspended")
@@ -162,6 +162,11 @@ class MergeForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="查证结论",
+        choices=[("", "请选择"), *Outcome.choices],
+        error_messages={"required": "请选择查证结论。", "invalid_choice": "查证结论无效。"},
+    )
     findings = forms.CharField(
         label="核查情况",
         widget=forms.Textarea(attrs={"rows": 4}),

@@ -63,6 +63,19 @@ class Category(models.TextChoices):
     OTHER = "", _("其他/不确定")
 
 
+class Outcome(models.TextChoices):
+    """What the handler's verification established (查证结论); 属实 and 部分属实 are "upheld"
+    and enter the institution's credit record."""
+
+    UPHELD = "upheld", _("属实")
+    PARTLY = "partly", _("部分属实")
+    UNFOUNDED = "unfounded", _("不属实")
+    UNVERIFIABLE = "unverifiable", _("无法查实")
+
+
+UPHELD_OUTCOMES = (Outcome.UPHELD, Outcome.PARTLY)
+
+
 class Complaint(models.Model):
     """One complaint or report. ``region`` is where it happened (the institution's township,
     or the county/township the complainant chose); ``handling_region`` the county whose
@@ -114,6 +127,7 @@ class Complaint(models.Model):
     received_at = models.DateTimeField(_("受理时间"), db_index=True)
     feedback_due = models.DateField(_("反馈期限"), null=True, blank=True)
     findings = models.TextField(_("核查情况"), blank=True)
+    outcome = models.CharField(_("查证结论"), max_length=12, choices=Outcome.choices, blank=True)
     reply = models.TextField(_("答复意见"), blank=True, help_text=_("投诉人凭查询码可见；不得包含个人信息。"))
     replied_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
     merged_into = models.ForeignKey(

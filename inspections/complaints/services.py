@@ -30,7 +30,17 @@ from supervision.core.models import Department, Domain, Region, RegionLevel, Rem
 from supervision.core.scoping import ensure_visible
 from supervision.deadlines.services import deadline_meet, deadline_open, deadline_reassign
 
-from .models import OPEN_STATES, TRANSITIONS, Channel, Complaint, ComplaintEvent, State
+from ..ledger import feed_credit
+from .models import (
+    OPEN_STATES,
+    TRANSITIONS,
+    UPHELD_OUTCOMES,
+    Channel,
+    Complaint,
+    ComplaintEvent,
+    Outcome,
+    State,
+)
 
 RULE = "complaint.feedback"
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # base32 without look-alikes (I, O, 0, 1)
@@ -424,11 +434,21 @@ def complaint_merge(duplicate: Complaint, into: Complaint, *, actor: Any) -> Com
 
 
 def complaint_reply(
-    complaint: Complaint, *, actor: Any, findings: str, reply: str, at: dt.datetime | None = None
+    complaint: Complaint,
+    *,
+    actor: Any,
+    findings: str,
+    reply: str,
+    outcome: str = "",
+    at: dt.datetime | None = None,
 ) -> Complaint:
-    """Record the findings and the reply (the complainant sees the reply); meets the clock."""
+    """Record the findings, the verification outcome and the reply (the complainant sees the
+    reply); meets the clock. An upheld complaint (属实/部分属实) against a registered institution
+    enters its credit record."""
     findings, reply = (findings or "").strip(), (reply or "").strip()
     errors = {}
+    if outcome and outcome not in Outcome.values:
+        errors["outcome"] = "查证结论无效。"
     if not findings:
         errors["findings"] = "请填写核查情况。"
     if not reply:
@@ -443,8 +463,21 @@ def complaint_reply(
         _allowed(c, State.REPLIED)
         before = c.state
         c.state, c.findings, c.reply, c.replied_at = State.REPLIED, findings, reply, at or timezone.now()
-        c.save(update_fields=["state", "findings", "reply", "replied_at", "updated_at"])
+        c.outcome = outcome
+        c.save(update_fields=["state", "findings", "outcome", "reply", "replied_at", "updated_at"])
         deadline_meet(c, RULE, by=c, at=c.replied_at)
+        if outcome in UPHELD_OUTCOMES and c.institution is not None:
+            feed_credit(
+                c.institution,
+                "complaint_upheld",
+                title=f"投诉举报查证{Outcome(outcome).label}：{c.get_category_display() or '其他'}",
+                source=c,
+                document=c.hotline_number or c.tracking_code,
+                effective=timezone.localtime(c.replied_at).date(),
+                domain=c.domain,
+                department=c.handling_department,
+                entered_by=actor if getattr(actor, "pk", None) else None,
+            )
         _event(c, "reply", before, actor)
         _public_changed()
     return c

@@ -157,7 +157,9 @@ def complaint_reply(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         "reply",
         ReplyForm(request.POST),
-        lambda d: services.complaint_reply(c, actor=request.user, findings=d["findings"], reply=d["reply"]),
+        lambda d: services.complaint_reply(
+            c, actor=request.user, findings=d["findings"], reply=d["reply"], outcome=d["outcome"]
+        ),
     )
 
 

@@ -108,8 +108,10 @@ def test_staff_pages_and_forms(client_for, world, home, fire_complaint):
     assert "routing-history" in page and "data-confirm" in page
     r = c.post(f"/inspections/complaints/{fire_complaint.pk}/reply/", {"findings": "", "reply": ""})
     assert r.status_code == 400 and "请填写核查情况" in r.content.decode()
+    assert "请选择查证结论" in r.content.decode()
     r = c.post(
-        f"/inspections/complaints/{fire_complaint.pk}/reply/", {"findings": "属实", "reply": "已责令整改"}
+        f"/inspections/complaints/{fire_complaint.pk}/reply/",
+        {"outcome": "upheld", "findings": "属实", "reply": "已责令整改"},
     )
     assert r.status_code == 302
     fire_complaint.refresh_from_db()
