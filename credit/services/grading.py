@@ -160,13 +160,24 @@ def grade_recompute(credit_code: str, on: dt.date | None = None) -> CreditGrade:
     return grade
 
 
+RISK_LOOKUP_CHUNK = 5000
+
+
 def risk_class_for(credit_codes: Iterable[str]) -> dict[str, str]:
     """Risk class per credit code for the random draw (inspections looks this up without a
     compile-time dependency). Unknown codes get the class of an institution with no record."""
     codes = [c for c in credit_codes if c]
-    found = dict(CreditGrade.objects.filter(credit_code__in=codes).values_list("credit_code", "risk_class"))
+    found: dict[str, str] = {}
+    listed: set[str] = set()
+    # A draw over a province passes hundreds of thousands of codes: bind them in chunks (SQLite
+    # caps bound parameters at 32,766; a huge IN list also plans badly on PostgreSQL).
+    for i in range(0, len(codes), RISK_LOOKUP_CHUNK):
+        part = codes[i : i + RISK_LOOKUP_CHUNK]
+        found.update(
+            CreditGrade.objects.filter(credit_code__in=part).values_list("credit_code", "risk_class")
+        )
+        listed.update(listings_in_force(part).values_list("credit_code", flat=True))
     default = grade_for_score(BASE_SCORE)[1]
-    listed = set(listings_in_force(codes).values_list("credit_code", flat=True))
     return {c: (RiskClass.HIGH.value if c in listed else found.get(c, default)) for c in codes}
 
 

@@ -105,3 +105,17 @@ def test_listing_and_watch_list_raise_the_draw_risk_class(world, home, other_hom
     factories.to_published(world, other_home, on=services.today() - dt.timedelta(days=30), list_type="watch")
     classes = risk.risk_class_for([home, other_home])
     assert classes == {home.pk: "high", other_home.pk: "high"}
+
+
+def test_risk_lookup_over_more_codes_than_one_query_may_bind(world, home, monkeypatch):
+    """A province-wide draw passes far more codes than SQLite can bind; the lookup chunks them
+    and still finds the graded institution among them."""
+    from credit.services import grading
+
+    monkeypatch.setattr(grading, "RISK_LOOKUP_CHUNK", 3)
+    factories.record(home, "penalty", world.yanggu_xf)
+    others = [f"91371521MA{i:07d}X" for i in range(7)]
+    classes = services.risk_class_for([*others, home.credit_code])
+    assert classes[home.credit_code] == "medium"
+    assert {classes[c] for c in others} == {"low"}
+    assert len(classes) == 8
