@@ -403,6 +403,7 @@ def notice_issue(
                 region=notice.issuing_region,
                 note=f"{number} 第{item.seq}项：{item.problem[:60]}",
                 length=item._length,  # type: ignore[attr-defined]
+                due=item.due,  # the notice states this date: it binds, it is never recounted
             )
     return notice
 
@@ -654,6 +655,7 @@ def item_reject(
                 region=item.notice.issuing_region,
                 note=f"{item.notice.number} 第{item.seq}项（重新限期）",
                 length=int(new_period_workdays),  # type: ignore[arg-type]
+                due=new_due,
             )
         _save(item, actor, "reject", before)
     return signature

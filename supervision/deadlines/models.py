@@ -213,6 +213,11 @@ class Deadline(models.Model):
     provisional = models.BooleanField(
         _("暂定"), default=False, help_text=_("计算跨入尚未公布放假安排的年度，公布后重新计算")
     )
+    pinned = models.BooleanField(
+        _("以文书载明日期为准"),
+        default=False,
+        help_text=_("到期日已写入发出的文书（如整改通知书），公布放假安排后不再重新计算"),
+    )
     department = models.ForeignKey(
         "core.Department",
         on_delete=models.PROTECT,

@@ -141,9 +141,14 @@ def deadline_open(
     region: Region,
     note: str = "",
     length: int | None = None,
+    due: dt.date | None = None,
 ) -> Deadline:
     """Open the clock ``rule_code`` on ``subject`` from ``start``; returns the live deadline
-    already open for the same subject and rule unchanged (idempotent)."""
+    already open for the same subject and rule unchanged (idempotent).
+
+    ``due`` pins the due date that an issued document states (e.g. a rectification notice):
+    the document binds, so the clock is never provisional and is not recounted when a year's
+    holiday schedule is published, even if the date was counted through that year."""
     if isinstance(start, dt.datetime):
         start = timezone.localtime(start).date() if timezone.is_aware(start) else start.date()
     ct, oid = _subject_ref(subject)
@@ -162,7 +167,9 @@ def deadline_open(
     ):
         raise ValidationError(f"时限规则 {rule_code} 在 {start:%Y-%m-%d} 不生效")
     amount = eff.amount if length is None else int(length)
-    due = compute_due(eff.unit, start, amount)
+    if due is not None and due < start:
+        raise ValidationError(f"到期日 {due:%Y-%m-%d} 不能早于起算日 {start:%Y-%m-%d}")
+    computed = workcal.Due(due, False) if due is not None else compute_due(eff.unit, start, amount)
     plan = _stage_plan(eff.stages)
     try:
         with transaction.atomic():
@@ -176,8 +183,9 @@ def deadline_open(
                 length=amount,
                 stage_plan=plan,
                 start=start,
-                due=due.due,
-                provisional=due.provisional,
+                due=computed.due,
+                provisional=computed.provisional,
+                pinned=due is not None,
                 department=department if department is not None else rule.department,
                 region=region,
                 note=note[:300],
@@ -652,7 +660,9 @@ def recompute_provisional(year: int) -> int:
     changed = 0
     rows = (
         Deadline.objects.select_for_update()
-        .filter(state__in=LIVE_STATES, provisional=True, unit=Unit.WORKING_DAYS, due__year__gte=year)
+        .filter(
+            state__in=LIVE_STATES, provisional=True, pinned=False, unit=Unit.WORKING_DAYS, due__year__gte=year
+        )
         .select_related("rule", "region")
     )
     for d in rows:

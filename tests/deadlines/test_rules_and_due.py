@@ -154,3 +154,39 @@ def test_override_command_and_audited_rule_edits(world, client_for):
     assert entry.changes_dict["length"] == ["5", "7"]
     page = client_for(world.sysadmin).get(f"/admin/deadlines/rule/{rule.pk}/change/")
     assert page.status_code == 200 and "003" in page.content.decode()
+
+
+def test_a_due_date_printed_in_a_document_is_pinned_and_never_recounted(open_clock, world):
+    """A notice that states 2027-01-19 binds with that date: the clock is not provisional and
+    publishing the 2027 schedule leaves it where the document put it."""
+    from supervision.workcal.services import schedule_enter_days
+
+    counted = open_clock(D(2026, 12, 21))
+    pinned = deadline_open(
+        world.yanggu_town,
+        "filing.onsite_check",
+        D(2026, 12, 21),
+        department=world.mz,
+        region=world.yanggu,
+        due=D(2027, 1, 19),
+    )
+    assert (pinned.due, pinned.provisional, pinned.pinned) == (D(2027, 1, 19), False, True)
+    schedule_enter_days(2027, holidays={D(2027, 1, 4): "测试"})
+    schedule_publish(2027, source="国办发明电〔2026〕X号")
+    counted.refresh_from_db()
+    pinned.refresh_from_db()
+    assert counted.due == D(2027, 1, 20)
+    assert pinned.due == D(2027, 1, 19)
+    assert not world.yanggu_mz.notifications.filter(kind="recomputed", deadline=pinned).exists()
+
+
+def test_a_pinned_due_date_before_the_start_is_refused(world):
+    with pytest.raises(ValidationError, match="不能早于起算日"):
+        deadline_open(
+            world.yanggu_town,
+            "filing.onsite_check",
+            D(2026, 12, 21),
+            department=world.mz,
+            region=world.yanggu,
+            due=D(2026, 12, 18),
+        )

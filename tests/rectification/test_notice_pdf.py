@@ -159,3 +159,23 @@ def test_the_preview_flags_a_due_date_counted_through_an_unpublished_year(world,
     assert issued.items.get().due == dt.date(2027, 1, 19)
     final = render_html(services.NOTICE_TEMPLATE, services.notice_context(issued))
     assert "2027年1月19日前" in final and "暂定" not in final  # the issued document states a date
+
+
+def test_a_notice_due_date_counted_into_2027_stays_as_printed(world, site, draft):
+    """The notice prints the due date; publishing 2027's schedule must not move the clock away
+    from what the institution was told."""
+    from supervision.workcal.services import schedule_enter_days, schedule_publish
+
+    notice = draft(site.duty)
+    item = notice.items.get()
+    item.period_workdays = 20
+    item.save()
+    services.notice_issue(notice, actor=world.yanggu_mz, on=dt.date(2026, 12, 21))
+    item.refresh_from_db()
+    (clock,) = open_deadlines_for(item)
+    assert item.due == clock.due == dt.date(2027, 1, 19)
+    assert clock.pinned and not clock.provisional
+    schedule_enter_days(2027, holidays={dt.date(2027, 1, 4): "测试"})
+    schedule_publish(2027, source="国办发明电〔2026〕X号")
+    clock.refresh_from_db()
+    assert clock.due == dt.date(2027, 1, 19)
