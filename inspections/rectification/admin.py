@@ -26,7 +26,7 @@ class ItemInline(admin.TabularInline):
 
 @admin.register(models.RectificationNotice)
 class NoticeAdmin(ReadOnlyAdmin):
-    list_display = ["number", "institution", "issuing_department", "issued_on", "status"]
+    list_display = ["number", "institution", "issuing_department", "issued_on", "status", "published_until"]
     list_filter = ["status", "issuing_department"]
     search_fields = ["number", "institution__name"]
     inlines = [ItemInline]
@@ -44,5 +44,13 @@ class ListingAdmin(ReadOnlyAdmin):
 
 @admin.register(models.Penalty)
 class PenaltyAdmin(ReadOnlyAdmin):
-    list_display = ["decision_number", "institution", "kind", "fine_amount", "decided_on", "appeal_status"]
+    list_display = [
+        "decision_number",
+        "institution",
+        "kind",
+        "fine_amount",
+        "decided_on",
+        "appeal_status",
+        "published_until",
+    ]
     search_fields = ["decision_number", "institution__name"]

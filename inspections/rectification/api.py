@@ -110,6 +110,7 @@ class NoticeSerializer(serializers.ModelSerializer):
             "issued_on",
             "closed_at",
             "published_on",
+            "published_until",
             "document",
             "items",
         ]
@@ -249,6 +250,7 @@ class PenaltySerializer(serializers.ModelSerializer):
             "appeal_status",
             "appeal_status_display",
             "published_on",
+            "published_until",
         ]
         read_only_fields = fields
 

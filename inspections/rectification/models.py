@@ -24,6 +24,50 @@ ITEM_RULE = "rectification.item"
 NOTICE_KIND, NOTICE_KIND_SHORT = "rectification", "整改"
 SUSPENSION_KIND, SUSPENSION_KIND_SHORT = "suspension", "停整"
 
+# --- publication periods ------------------------------------------------------------------
+# How long a published rectification result or penalty stays on the public pages. Leaving is a
+# query on ``published_until`` (the last day shown, inclusive), so no job has to run. The
+# defaults may be overridden per deployment with ``settings.PUBLICATION_MONTHS`` (same keys).
+#
+# Penalties count from the decision date (自行政处罚决定之日起), following the 信用修复 rules
+# on administrative-penalty information: a warning (警告、通报批评) is public for 3 months; any
+# other penalty at least 6 months and at most 3 years. We publish the others for the maximum,
+# 3 years, because ending publication after the 6-month minimum is credit repair (信用修复), a
+# decision on the party's application, not a default. Rectification results have no term in
+# the seed documents (003 11. only says "及时向社会公布"); 责令改正 is not a penalty (行政处罚法
+# art. 28), so they get the shorter term of ordinary dishonesty information, 1 year from
+# publication. All are house defaults to confirm against the provincial rules.
+PUBLICATION_MONTHS: dict[str, int] = {
+    "penalty.warning": 3,
+    "penalty": 36,
+    "rectification_result": 12,
+}
+
+
+def publication_months(key: str) -> int:
+    """Months of publication for ``key`` (``penalty.<kind>``, ``penalty`` or
+    ``rectification_result``): the setting's value, else the default; the most specific key wins."""
+    override: dict[str, int] = getattr(settings, "PUBLICATION_MONTHS", None) or {}
+    table = {**PUBLICATION_MONTHS, **override}
+    if key in table:
+        return int(table[key])
+    return int(table[key.split(".")[0]])
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` plus ``months`` calendar months; the 31st of a shorter month falls to its last day."""
+    y, m = divmod(day.month - 1 + months, 12)
+    year, month = day.year + y, m + 1
+    last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    return dt.date(year, month, min(day.day, last))
+
+
+def publication_end(start: dt.date, key: str) -> dt.date:
+    """Last day shown for a term of ``publication_months(key)`` starting on ``start``: the day
+    before the same date ``months`` later (3 months from 2026-01-15 → 2026-04-14)."""
+    return add_months(start, publication_months(key)) - dt.timedelta(days=1)
+
+
 DEFAULT_CONSEQUENCE = (
     "逾期未整改或者整改不合格的，本机关将依法责令停业整顿，并依照《养老机构管理办法》等规定予以处理；"
     "需要采取行政强制措施的，移送有权机关依法处理；整改情况将记入信用记录并向社会公开。"
@@ -86,6 +130,13 @@ class RectificationNotice(models.Model):
     )
     closed_at = models.DateTimeField(_("销号时间"), null=True, blank=True)
     published_on = models.DateField(_("结果公开日期"), null=True, blank=True, db_index=True)
+    published_until = models.DateField(
+        _("公开截止日期"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("公开至该日（含）；之后自动从公开页面撤下。未设置的不公开。"),
+    )
     escalated_at = models.DateTimeField(_("逾期升级时间"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -118,6 +169,16 @@ class RectificationNotice(models.Model):
     @property
     def issuer_name(self) -> str:
         return f"{self.issuing_region.name}{self.issuing_department.name}"
+
+    def is_public(self, on: dt.date | None = None) -> bool:
+        """The result is shown on the public pages on ``on`` (today): closed, published, in its period."""
+        on = on or timezone.localdate()
+        return (
+            self.status == NoticeStatus.CLOSED
+            and self.published_on is not None
+            and self.published_until is not None
+            and self.published_until >= on
+        )
 
 
 class ItemState(models.TextChoices):
@@ -470,6 +531,20 @@ class Penalty(models.Model):
         _("复议诉讼状态"), max_length=16, choices=AppealStatus.choices, default=AppealStatus.NONE
     )
     published_on = models.DateField(_("公示日期"), null=True, blank=True)
+    published_until = models.DateField(
+        _("公示截止日期"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("公示至该日（含）；之后自动从公开页面撤下。未设置的不公开。"),
+    )
+    public_changed_at = models.DateTimeField(
+        _("公示信息更新时间"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("公示、复议诉讼状态变更或撤销的时间（变更订阅据此提供）。"),
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -493,3 +568,17 @@ class Penalty(models.Model):
 
     def __str__(self) -> str:
         return f"{self.decision_number} {self.institution}"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.appeal_status == AppealStatus.REVOKED
+
+    def is_public(self, on: dt.date | None = None) -> bool:
+        """Shown on the public pages on ``on`` (today): published, not revoked, in its period."""
+        on = on or timezone.localdate()
+        return (
+            self.published_on is not None
+            and self.appeal_status != AppealStatus.REVOKED
+            and self.published_until is not None
+            and self.published_until >= on
+        )

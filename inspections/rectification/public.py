@@ -2,27 +2,37 @@
 Rows are reduced to allow-listed fields in Python before they reach a template, so no personal
 data can leak through a template change; natural persons are masked (张**).
 
+Publication period: a result or penalty is public up to and including its ``published_until``
+day (set from ``models.PUBLICATION_MONTHS`` when it is published); every public read —
+lists, the institution page, the CSV/JSON datasets, the change feed — filters on it, so an
+item leaves the public face at midnight with no job to run.
+
 Both lists go through publicity's ``public_page`` (throttle + page cache); ``register()``
-(from ``RectificationConfig.ready``) adds the home-page cards, the open datasets and the cache
-invalidation receivers."""
+(from ``RectificationConfig.ready``) adds the home-page cards, the open datasets, the change
+feeds and the cache invalidation receivers."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from institutions.personal import mask_name
 from supervision.publicity.registry import (
     Column,
     PublicDataset,
+    day_start,
     register_public_dataset,
+    register_public_feed,
     register_public_section,
 )
 from supervision.publicity.web import invalidate_public_pages, public_page
@@ -33,6 +43,7 @@ from .models import AppealStatus, NoticeStatus, Penalty, RectificationNotice
 def result_rows(page: Any) -> list[dict[str, Any]]:
     return [
         {
+            "id": n.pk,
             "institution_name": n.institution.name,
             "credit_code": n.institution.credit_code,
             "number": n.number,
@@ -41,6 +52,7 @@ def result_rows(page: Any) -> list[dict[str, Any]]:
             "items": n.item_count,
             "closed_on": n.closed_at.date() if n.closed_at else None,
             "published_on": n.published_on,
+            "published_until": n.published_until,
         }
         for n in page
     ]
@@ -49,6 +61,7 @@ def result_rows(page: Any) -> list[dict[str, Any]]:
 def penalty_rows(page: Any) -> list[dict[str, Any]]:
     return [
         {
+            "id": p.pk,
             "decision_number": p.decision_number,
             "institution_name": p.institution.name,
             "credit_code": p.institution.credit_code,
@@ -60,27 +73,45 @@ def penalty_rows(page: Any) -> list[dict[str, Any]]:
             "authority": f"{p.region.name}{p.department.name}",
             "appeal": p.get_appeal_status_display(),
             "published_on": p.published_on,
+            "published_until": p.published_until,
         }
         for p in page
     ]
 
 
-def published_notices():
+def today() -> dt.date:
+    """The day the public pages are computed for (tests patch this, not the clock)."""
+    return timezone.localdate()
+
+
+def published_notices(on: dt.date | None = None):
+    """Closed notices whose result is published and inside its period on ``on`` (today)."""
     return (
-        RectificationNotice.objects.filter(status=NoticeStatus.CLOSED, published_on__isnull=False)
+        RectificationNotice.objects.filter(
+            status=NoticeStatus.CLOSED, published_on__isnull=False, published_until__gte=on or today()
+        )
         .select_related("institution", "issuing_department", "issuing_region")
         .annotate(item_count=Count("items"))
         .order_by("-published_on", "-pk")
     )
 
 
-def published_penalties():
+def published_penalties(on: dt.date | None = None):
+    """Published, not revoked penalties inside their publication period on ``on`` (today)."""
     return (
-        Penalty.objects.filter(published_on__isnull=False)
+        Penalty.objects.filter(published_on__isnull=False, published_until__gte=on or today())
         .exclude(appeal_status=AppealStatus.REVOKED)
         .select_related("institution", "department", "region")
         .order_by("-decided_on", "-pk")
     )
+
+
+def _until_midnight(response: HttpResponse) -> HttpResponse:
+    """Items leave at midnight: a page cached just before must not outlive it."""
+    now = timezone.localtime()
+    midnight = day_start(now.date() + dt.timedelta(days=1))
+    response.public_max_age = max(1, int((midnight - now).total_seconds()))  # type: ignore[attr-defined]
+    return response
 
 
 @public_page
@@ -90,16 +121,18 @@ def results(request: HttpRequest) -> HttpResponse:
     if q:
         qs = qs.filter(institution__name__icontains=q)
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "public/rectification_results.html",
-        {
-            "page_obj": page,
-            "paginator": page.paginator,
-            "is_paginated": page.has_other_pages(),
-            "rows": result_rows(page),
-            "q": q,
-        },
+    return _until_midnight(
+        render(
+            request,
+            "public/rectification_results.html",
+            {
+                "page_obj": page,
+                "paginator": page.paginator,
+                "is_paginated": page.has_other_pages(),
+                "rows": result_rows(page),
+                "q": q,
+            },
+        )
     )
 
 
@@ -110,22 +143,25 @@ def penalties(request: HttpRequest) -> HttpResponse:
     if q:
         qs = qs.filter(institution__name__icontains=q)
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "public/penalty_list.html",
-        {
-            "page_obj": page,
-            "paginator": page.paginator,
-            "is_paginated": page.has_other_pages(),
-            "rows": penalty_rows(page),
-            "q": q,
-        },
+    return _until_midnight(
+        render(
+            request,
+            "public/penalty_list.html",
+            {
+                "page_obj": page,
+                "paginator": page.paginator,
+                "is_paginated": page.has_other_pages(),
+                "rows": penalty_rows(page),
+                "q": q,
+            },
+        )
     )
 
 
 # --- open data -----------------------------------------------------------------------------
 
 RESULT_COLUMNS = (
+    Column("id", "integer", "记录标识（稳定；变更订阅的 key）"),
     Column("number", "string", "整改通知书文号"),
     Column("credit_code", "string", "机构统一社会信用代码", nullable=True),
     Column("institution_name", "string", "机构名称"),
@@ -134,9 +170,11 @@ RESULT_COLUMNS = (
     Column("items", "integer", "问题数"),
     Column("closed_on", "date", "整改验收完成（销号）日期", nullable=True),
     Column("published_on", "date", "公开日期"),
+    Column("published_until", "date", "公开截止日期（含当日，之后不再公开）"),
 )
 
 PENALTY_COLUMNS = (
+    Column("id", "integer", "记录标识（稳定；变更订阅的 key）"),
     Column("decision_number", "string", "行政处罚决定书文号"),
     Column("credit_code", "string", "当事机构统一社会信用代码", nullable=True),
     Column("institution_name", "string", "当事机构名称"),
@@ -148,6 +186,7 @@ PENALTY_COLUMNS = (
     Column("authority", "string", "处罚机关"),
     Column("appeal", "string", "复议诉讼状态"),
     Column("published_on", "date", "公示日期"),
+    Column("published_until", "date", "公示截止日期（含当日，之后不再公示）"),
 )
 
 
@@ -160,6 +199,96 @@ def _iso(row: dict[str, Any]) -> dict[str, Any]:
             value = float(value)
         out[key] = str(value) if key in ("kind", "appeal") else value
     return out
+
+
+# --- change feed (merged into /public/api/changes/) -----------------------------------------
+# Derived from the rows, like the other sources: each item's latest public change (upsert with
+# its public row, or delete when it is no longer public) and, once it has passed, the end of its
+# publication period (delete at the midnight after ``published_until``). Future expiries are not
+# reported before they happen.
+
+
+def _expiry(last_day: dt.date | None) -> dt.datetime | None:
+    return day_start(last_day + dt.timedelta(days=1)) if last_day else None
+
+
+def _expired_between(since: dt.datetime, now: dt.datetime) -> dict[str, dt.date]:
+    """Lookups for ``since < day_start(published_until + 1) <= now``."""
+    return {
+        "published_until__gte": timezone.localtime(since).date(),
+        "published_until__lt": timezone.localtime(now).date(),
+    }
+
+
+def _events(
+    dataset: str,
+    key: str,
+    changed: dt.datetime | None,
+    visible: bool,
+    end: dt.datetime | None,
+    row: dict[str, Any],
+    since: dt.datetime,
+    now: dt.datetime,
+) -> list[tuple[dt.datetime, str, dict[str, Any]]]:
+    out = []
+    if changed is not None and since < changed <= now:
+        shown = visible and (end is None or changed < end)
+        out.append(
+            (changed, key, {"action": "upsert" if shown else "delete", "payload": row if shown else None})
+        )
+    if visible and end is not None and since < end <= now and (changed is None or changed < end):
+        out.append((end, key, {"action": "delete", "payload": None}))
+    return [(at, k, {"dataset": dataset, "key": k, "changed_at": at.isoformat(), **e}) for at, k, e in out]
+
+
+def _in_order(events: list[tuple[dt.datetime, str, dict[str, Any]]]) -> Iterator[dict[str, Any]]:
+    for _at, _key, event in sorted(events, key=lambda e: (e[0], e[1])):
+        yield event
+
+
+def result_changes(since: dt.datetime) -> Iterator[dict[str, Any]]:
+    """Rectification results published (notice closed) after ``since``, and those whose
+    publication period ended after ``since``."""
+    now = timezone.now()
+    qs = (
+        RectificationNotice.objects.filter(status=NoticeStatus.CLOSED, published_on__isnull=False)
+        .filter(Q(closed_at__gt=since) | Q(**_expired_between(since, now)))
+        .select_related("institution", "issuing_department", "issuing_region")
+        .annotate(item_count=Count("items"))
+    )
+    events = []
+    for n in qs.iterator(chunk_size=500):
+        row = _iso(result_rows([n])[0])
+        events += _events(
+            "rectification_results",
+            str(n.pk),
+            n.closed_at,
+            n.published_until is not None,
+            _expiry(n.published_until),
+            row,
+            since,
+            now,
+        )
+    return _in_order(events)
+
+
+def penalty_changes(since: dt.datetime) -> Iterator[dict[str, Any]]:
+    """Penalties whose public row changed after ``since`` (recorded and published, appeal status
+    changed, revoked → delete), and those whose publication period ended after ``since``."""
+    now = timezone.now()
+    qs = (
+        Penalty.objects.filter(published_on__isnull=False)
+        .filter(Q(public_changed_at__gt=since) | Q(**_expired_between(since, now)))
+        .select_related("institution", "department", "region")
+    )
+    events = []
+    for p in qs.iterator(chunk_size=500):
+        row = _iso(penalty_rows([p])[0])
+        visible = p.appeal_status != AppealStatus.REVOKED and p.published_until is not None
+        events += _events(
+            "penalties", str(p.pk), p.public_changed_at, visible, _expiry(p.published_until), row, since, now
+        )
+    return _in_order(events)
 
 
 # --- cache invalidation (infrastructure only) ----------------------------------------------
@@ -201,6 +330,8 @@ def register() -> None:
             page_url_name="public_rectification:penalties",
         )
     )
+    register_public_feed("rectification_results", result_changes)
+    register_public_feed("penalties", penalty_changes)
     for model in (RectificationNotice, Penalty):
         for signal in (post_save, post_delete):
             signal.connect(

@@ -64,6 +64,7 @@ from .models import (
     RectificationNotice,
     SuspensionOrder,
     Verdict,
+    publication_end,
 )
 
 log = logging.getLogger(__name__)
@@ -671,8 +672,9 @@ def _maybe_close(notice: RectificationNotice, actor: Any) -> None:
     if notice.status != NoticeStatus.ISSUED or notice.items.exclude(state=ItemState.ACCEPTED).exists():
         return
     _notice_transition(notice, NoticeStatus.CLOSED)
-    before = {"status": notice.status, "closed_at": None, "published_on": None}
+    before = {"status": notice.status, "closed_at": None, "published_on": None, "published_until": None}
     notice.status, notice.closed_at, notice.published_on = NoticeStatus.CLOSED, timezone.now(), today()
+    notice.published_until = publication_end(notice.published_on, "rectification_result")
     _save(notice, actor, "close", before)
     accepted_on = dict(
         Acceptance.objects.filter(item__notice=notice, verdict=Verdict.ACCEPTED)
@@ -1089,6 +1091,10 @@ def _penalty_insert(
                 decided_on=decided_on,
                 legal_representative=institution.legal_representative,
                 published_on=today(),
+                # The term runs from the decision (自行政处罚决定之日起), so a decision
+                # recorded late is public for what is left of it.
+                published_until=publication_end(decided_on, f"penalty.{kind}"),
+                public_changed_at=timezone.now(),
                 recorded_by=actor if getattr(actor, "pk", None) else None,
             ),
             actor,
@@ -1138,8 +1144,11 @@ def penalty_set_appeal(penalty: Penalty, *, actor: Any, status: str) -> Penalty:
                     "如重新作出处罚，请另行登记。"
                 }
             )
-        before = {"appeal_status": penalty.appeal_status}
+        before = {"appeal_status": penalty.appeal_status, "public_changed_at": penalty.public_changed_at}
         penalty.appeal_status = status
+        # The public row shows the appeal status (and a revoked decision leaves the list): the
+        # change feed reads this time.
+        penalty.public_changed_at = timezone.now()
         _save(penalty, actor, "appeal", before)
         if status == AppealStatus.REVOKED:
             _withdraw_credit(penalty, actor)

@@ -545,6 +545,8 @@ class PenaltyListView(_List):
         ("决定日期", "decided_on"),
         ("处罚机关", "department.name"),
         ("复议诉讼状态", "get_appeal_status_display"),
+        ("公示日期", "published_on"),
+        ("公示截止日期", "published_until"),
     ]
 
     def base_queryset(self):
@@ -558,6 +560,8 @@ class PenaltyDetailView(ScopedDetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
         ctx["appeal_form"] = AppealForm(initial={"appeal_status": self.object.appeal_status})
+        ctx["today"] = timezone.localdate()
+        ctx["revoked"] = self.object.is_revoked
         return ctx
 
 

@@ -7,17 +7,22 @@ this app never imports them.
 * ``register_public_feed(key, fn)``: a derived change source, ``fn(since: datetime) ->
   iterable of {"dataset", "key", "action", "changed_at", "payload"}`` (ordered by changed_at),
   merged into ``/public/api/changes/`` beside the ``PublicChange`` table.
+  A source whose items leave the public pages when a date passes reports that as a
+  ``delete`` at ``day_start(first day no longer shown)``, once that moment is past, so a
+  mirror learns of an expiry without any job writing it.
 * ``register_public_dataset(...)``: a public list downloadable as CSV and JSON under
   ``/public/api/<key>.csv|json`` with its schema at ``/public/api/<key>.schema.json``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 
 @dataclass(frozen=True)
@@ -81,6 +86,12 @@ def public_sections() -> list[dict[str, Any]]:
             continue
         out.append({"key": s.key, "title": s.title, "url": url, "description": s.description})
     return out
+
+
+def day_start(day: dt.date) -> dt.datetime:
+    """The aware local midnight that starts ``day``: when a date-bounded item leaves (or
+    enters) the public pages, as a change-feed timestamp."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time()))
 
 
 def register_public_feed(key: str, fn: FeedFn) -> FeedFn:

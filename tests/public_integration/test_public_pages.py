@@ -5,6 +5,7 @@ that goes stale the moment something is published."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from io import StringIO
 
@@ -32,7 +33,10 @@ def demo(db):
     # closed, published one, as accepting every problem would.
     if not RectificationNotice.objects.filter(published_on__isnull=False).exists():
         RectificationNotice.objects.filter(pk=RectificationNotice.objects.order_by("pk").first().pk).update(
-            status=NoticeStatus.CLOSED, closed_at=timezone.now(), published_on=timezone.localdate()
+            status=NoticeStatus.CLOSED,
+            closed_at=timezone.now(),
+            published_on=timezone.localdate(),
+            published_until=timezone.localdate() + dt.timedelta(days=365),
         )
 
 

@@ -4,6 +4,7 @@ unpublished (or revoked, or not yet published) ones."""
 
 from __future__ import annotations
 
+import datetime as dt
 from io import StringIO
 from typing import Any
 
@@ -63,6 +64,7 @@ def inst(db):
         status=NoticeStatus.CLOSED,
         closed_at=timezone.now(),
         published_on=timezone.localdate(),
+        published_until=timezone.localdate() + dt.timedelta(days=365),
     )
     clone(
         RectificationNotice.objects.order_by("pk").first(),
