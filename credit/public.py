@@ -4,27 +4,37 @@ force and published, each institution's list status by credit code, and open-dat
 server; natural persons are masked (surname only; ID number first 4 and last 4).
 
 Pages and downloads go through publicity's ``public_page`` (throttle + page cache);
-``register()`` (from ``CreditConfig.ready``) adds the open dataset and the cache invalidation
-receiver. The home-page card (``public_credit:list``) is publicity's built-in one."""
+``register()`` (from ``CreditConfig.ready``) adds the open dataset, its change-feed source
+(``listing_changes``) and the cache invalidation receiver. The home-page card
+(``public_credit:list``) is publicity's built-in one."""
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+from collections.abc import Iterator
 from typing import Any
 
 from django.db import models, transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from institutions.models import Institution
 from institutions.personal import mask_name
-from supervision.publicity.registry import Column, PublicDataset, register_public_dataset
+from supervision.publicity.registry import (
+    Column,
+    PublicDataset,
+    day_start,
+    register_public_dataset,
+    register_public_feed,
+)
 from supervision.publicity.web import invalidate_public_pages, public_page
 
-from .models import PUBLIC_STATES, ListingProposal, ListType
+from .models import PUBLIC_STATES, ListingProposal, ListType, ProposalEvent
 from .services import today
 
 # Stable open-data columns (do not rename: downstream consumers parse them).
@@ -155,6 +165,85 @@ DATASET_COLUMNS = (
 )
 
 
+# --- change feed (merged into /public/api/changes/) -----------------------------------------
+
+
+def _shown(p: ListingProposal, state: str, at: dt.datetime) -> bool:
+    """Whether ``public_entries`` shows ``p`` at ``at`` when its state is ``state``."""
+    on = timezone.localtime(at).date()
+    return (
+        state in PUBLIC_STATES
+        and p.term_starts is not None
+        and p.term_starts <= on
+        and (p.permanent or (p.term_ends is not None and p.term_ends >= on))
+    )
+
+
+def _state_at(history: list[tuple[dt.datetime, str]], t: dt.datetime, *, inclusive: bool) -> str:
+    """The procedure's state at ``t`` (after the steps taken at ``t`` when ``inclusive``)."""
+    state = ""
+    for at, to in history:
+        if at < t or (inclusive and at == t):
+            state = to
+    return state
+
+
+def listing_changes(since: dt.datetime) -> Iterator[dict[str, Any]]:
+    """Entries appearing on or leaving the public list after ``since``, keyed by the decision
+    number: ``upsert`` (with the public row) when published or when the term starts, ``delete``
+    when removed (信用修复 or expiry by the sweep) or at the midnight after ``term_ends`` —
+    the list stops showing an entry then, before the sweep records its removal. Steps that do
+    not change what the list shows (an early-removal application, a refused one) are not
+    changes of the public row and are left out. The state at any moment is replayed from the
+    procedure's events (``ProposalEvent``); terms are the decided ones."""
+    now = timezone.now()
+    since_day, today_ = timezone.localtime(since).date(), timezone.localtime(now).date()
+    touched = ProposalEvent.objects.filter(at__gt=since).filter(
+        models.Q(from_state__in=PUBLIC_STATES) | models.Q(to_state__in=PUBLIC_STATES)
+    )
+    qs = (
+        ListingProposal.objects.filter(published_on__isnull=False, decision_number__isnull=False)
+        .filter(
+            models.Q(pk__in=touched.values("proposal_id"))
+            | models.Q(term_ends__gte=since_day, term_ends__lt=today_)
+            | models.Q(term_starts__gt=since_day, term_starts__lte=today_)
+        )
+        .select_related("institution", "region")
+        .defer("decision_pdf", "facts", "objection_text", "review_opinion", "removal_proof")
+        .prefetch_related(models.Prefetch("events", ProposalEvent.objects.order_by("at", "pk")))
+    )
+    out: list[tuple[dt.datetime, str, dict[str, Any]]] = []
+    for p in qs.iterator(chunk_size=200):
+        history = [(e.at, e.to_state) for e in p.events.all()]
+        moments = {at for at, _s in history}
+        if p.term_starts is not None:
+            moments.add(day_start(p.term_starts))
+        if not p.permanent and p.term_ends is not None:
+            moments.add(day_start(p.term_ends + dt.timedelta(days=1)))
+
+        key = str(p.decision_number)
+        for t in sorted(m for m in moments if since < m <= now):
+            before = _shown(p, _state_at(history, t, inclusive=False), t - dt.timedelta(microseconds=1))
+            after = _shown(p, _state_at(history, t, inclusive=True), t)
+            if before == after:
+                continue
+            out.append(
+                (
+                    t,
+                    key,
+                    {
+                        "dataset": "credit_listings",
+                        "key": key,
+                        "action": "upsert" if after else "delete",
+                        "changed_at": t.isoformat(),
+                        "payload": public_row(p) if after else None,
+                    },
+                )
+            )
+    for _t, _k, item in sorted(out, key=lambda e: (e[0], e[1])):
+        yield item
+
+
 def _on_listing_change(sender: Any, instance: ListingProposal, **kwargs: Any) -> None:
     """Infrastructure only: publish and removal do not call ``invalidate_public_pages``."""
     if instance.published_on is not None:
@@ -176,6 +265,7 @@ def register() -> None:
             page_url_name="public_credit:list",
         )
     )
+    register_public_feed("credit_listings", listing_changes)
     for signal in (post_save, post_delete):
         signal.connect(
             _on_listing_change, sender=ListingProposal, dispatch_uid=f"public-credit-{signal is post_save}"
