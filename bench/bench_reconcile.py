@@ -9,6 +9,13 @@ tracemalloc's peak for each phase, measured in a second pass (tracemalloc slows 
 parsing several-fold, so times come from an untraced pass, which also records the process RSS
 high-water mark). Flat memory shows as a peak that does not double when the file doubles.
 
+Two readings of the numbers. (1) openpyxl's read-only mode loads the workbook's shared-strings
+table whole, so even the plain read's peak grows with the file; what the reconciliation itself
+holds is the stage peak *above* the plain read's peak (``stage_peak_above_plain_read_mb``),
+and that is what must stay flat. (2) The RSS high-water marks include the in-memory SQLite test
+database (SQLite allocates outside tracemalloc), which grows with every row written, so they
+track the data written, not the Python working set.
+
 The benchmark runs in a separate, freshly migrated test database (in-memory for SQLite,
 ``test_<name>`` for PostgreSQL) that is destroyed at the end: it never leaves data in the dev
 database."""
@@ -194,6 +201,7 @@ def _one_size(n_rows: int, world: dict[str, Any], tmp: Path) -> dict[str, Any]:
             "stage": round(stage_rss / 1e6, 1),
             "apply": round(apply_rss / 1e6, 1),
         },
+        "stage_peak_above_plain_read_mb": round((stage_peak - base_peak) / 1e6, 1),
         "ratio_stage_vs_plain_read": round(stage_s / base_s, 1),
         "ratio_total_vs_plain_read": round((stage_s + apply_s) / base_s, 1),
         "error_rows": run.error_rows,
@@ -229,8 +237,12 @@ def run() -> dict[str, Any]:
     small, big = results["sizes"][0], results["sizes"][-1]
     results["stage_peak_growth_when_file_doubles"] = round(big["stage_peak_mb"] / small["stage_peak_mb"], 2)
     results["apply_peak_growth_when_file_doubles"] = round(big["apply_peak_mb"] / small["apply_peak_mb"], 2)
+    results["stage_overhead_growth_when_file_doubles"] = round(
+        big["stage_peak_above_plain_read_mb"] / max(small["stage_peak_above_plain_read_mb"], 0.1), 2
+    )
     print(
-        f"peak memory growth when the file doubles: stage ×{results['stage_peak_growth_when_file_doubles']}, "
+        f"peak memory growth when the file doubles: stage ×{results['stage_peak_growth_when_file_doubles']} "
+        f"(above the plain read ×{results['stage_overhead_growth_when_file_doubles']}), "
         f"apply ×{results['apply_peak_growth_when_file_doubles']}"
     )
     return results
