@@ -119,3 +119,12 @@ def test_rectification_result_changes_after_since(site, issued, client):
     assert items[0]["payload"]["number"] == published.number
     assert items[0]["payload"]["published_until"] == "2029-12-31"
     assert items[1]["changed_at"] == day_start(dt.date(2026, 10, 4)).isoformat()
+
+
+def test_the_sources_are_registered_and_listed_on_the_open_data_page(client):
+    from supervision.publicity.registry import public_feeds
+
+    assert {"penalties", "rectification_results", "credit_listings"} <= set(public_feeds())
+    body = client.get("/public/api/schema/").content.decode()
+    for key in ("penalties", "rectification_results", "credit_listings"):
+        assert f"<code>{key}</code>" in body

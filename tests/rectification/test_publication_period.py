@@ -153,3 +153,30 @@ def test_an_item_without_a_period_is_not_public(world, site, client):
     Penalty.objects.filter(pk=penalty.pk).update(published_until=None)
     with public_on(dt.date(2026, 10, 21)):
         assert "阳民罚决字〔2026〕3号" not in everything_public(client, site.home.credit_code)
+
+
+def test_the_migration_gives_rows_published_before_it_the_default_period(world, site):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("inspections.rectification.migrations.0002_publication_period")
+    fine = record(world, site)
+    warning = record(world, site, decision_number="阳民罚决字〔2026〕4号", kind="warning", fine_amount=None)
+    Penalty.objects.update(published_until=None, public_changed_at=None)
+    migration.backfill(apps, None)
+    fine.refresh_from_db()
+    warning.refresh_from_db()
+    assert fine.published_until == dt.date(2029, 10, 19) and warning.published_until == dt.date(2027, 1, 19)
+    assert fine.public_changed_at == fine.created_at
+
+
+def test_a_public_list_is_not_cached_past_midnight():
+    from django.http import HttpResponse
+    from django.utils import timezone
+
+    from inspections.rectification.public import _until_midnight
+
+    late = timezone.make_aware(dt.datetime(2026, 10, 5, 23, 59, 30))
+    with mock.patch("inspections.rectification.public.timezone.localtime", return_value=late):
+        assert _until_midnight(HttpResponse()).public_max_age == 30  # type: ignore[attr-defined]
