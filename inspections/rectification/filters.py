@@ -107,10 +107,26 @@ class PenaltyFilter(StyledFilterSet):
     decided_before = django_filters.DateFilter(
         field_name="decided_on", lookup_expr="lte", label=_("决定日期止")
     )
+    publication = django_filters.ChoiceFilter(
+        method="filter_publication",
+        label=_("公示"),
+        choices=[("current", _("公示中")), ("ended", _("公示期满或已撤销"))],
+    )
 
     class Meta:
         model = Penalty
-        fields = ["q", "kind", "appeal_status", "decided_after", "decided_before"]
+        fields = ["q", "kind", "appeal_status", "decided_after", "decided_before", "publication"]
+
+    def filter_publication(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        """The same rule as the public pages (``Penalty.is_public``), as a query."""
+        current = Q(published_on__isnull=False, published_until__gte=timezone.localdate()) & ~Q(
+            appeal_status=AppealStatus.REVOKED
+        )
+        if value == "current":
+            return qs.filter(current)
+        if value == "ended":
+            return qs.exclude(current)
+        return qs
 
     def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         return qs.filter(Q(institution__name__icontains=value) | Q(decision_number__icontains=value))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from io import StringIO
+from unittest import mock
 
 import pytest
 from django.core.management import call_command
@@ -20,15 +21,18 @@ pytestmark = pytest.mark.django_db
 
 T0 = dt.datetime(2026, 10, 1, 9, 0, tzinfo=dt.UTC)
 P = ProposalState
+NOW = dt.datetime(2026, 11, 1, 12, 0, tzinfo=dt.UTC)  # the feed is read then: after every change
 
 
 def follow(client, since: dt.datetime) -> list[dict]:
+    """Every credit-list change after ``since``, following ``next``, read at ``NOW``."""
     url = "/public/api/changes/?limit=1&since=" + since.isoformat().replace("+", "%2B")
     out = []
-    while url:
-        body = client.get(url).json()
-        out += body["results"]
-        url = body["next"]
+    with mock.patch("django.utils.timezone.now", return_value=NOW):
+        while url:
+            body = client.get(url).json()
+            out += body["results"]
+            url = body["next"]
     return [c for c in out if c["dataset"] == "credit_listings"]
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 
@@ -20,15 +21,18 @@ pytestmark = pytest.mark.django_db
 
 T0 = dt.datetime(2026, 10, 1, 9, 0, tzinfo=dt.UTC)
 FAR = dt.date(2029, 12, 31)
+NOW = dt.datetime(2026, 11, 1, 12, 0, tzinfo=dt.UTC)  # the feed is read then: after every change
 
 
-def follow(client, since: dt.datetime, dataset: str) -> list[dict]:
+def follow(client, since: dt.datetime, dataset: str, now: dt.datetime = NOW) -> list[dict]:
+    """Every change of ``dataset`` after ``since``, following ``next``, read at ``now``."""
     url = "/public/api/changes/?limit=2&since=" + since.isoformat().replace("+", "%2B")
     out = []
-    while url:
-        body = client.get(url).json()
-        out += body["results"]
-        url = body["next"]
+    with mock.patch("django.utils.timezone.now", return_value=now):
+        while url:
+            body = client.get(url).json()
+            out += body["results"]
+            url = body["next"]
     return [c for c in out if c["dataset"] == dataset]
 
 
@@ -76,21 +80,27 @@ def test_penalty_changes_after_since(world, site, client):
 
 def test_appeal_change_is_a_change_and_revocation_a_delete(world, site, client):
     p = penalty(world, site, 1, T0 - dt.timedelta(days=1), FAR)
-    since = T0
-    assert follow(client, since, "penalties") == []
-    services.penalty_set_appeal(p, actor=world.yanggu_mz, status="reconsideration")
-    (change,) = follow(client, since, "penalties")
+    assert follow(client, T0, "penalties") == []
+    with mock.patch("django.utils.timezone.now", return_value=T0 + dt.timedelta(hours=1)):
+        services.penalty_set_appeal(p, actor=world.yanggu_mz, status="reconsideration")
+    (change,) = follow(client, T0, "penalties")
     assert change["action"] == "upsert" and change["payload"]["appeal"] == "行政复议中"
-    since = dt.datetime.fromisoformat(change["changed_at"])
-    services.penalty_set_appeal(p, actor=world.yanggu_mz, status="revoked")
-    (change,) = follow(client, since, "penalties")
+    assert change["changed_at"] == (T0 + dt.timedelta(hours=1)).isoformat()
+    with mock.patch("django.utils.timezone.now", return_value=T0 + dt.timedelta(hours=2)):
+        services.penalty_set_appeal(p, actor=world.yanggu_mz, status="revoked")
+    (change,) = follow(client, T0 + dt.timedelta(hours=1), "penalties")
     assert change["action"] == "delete" and change["key"] == str(p.pk)
 
 
-def test_a_future_expiry_is_not_reported_yet(world, site, client):
-    p = penalty(world, site, 1, T0, FAR)
-    assert [c["action"] for c in follow(client, T0 - dt.timedelta(hours=1), "penalties")] == ["upsert"]
-    assert Penalty.objects.get(pk=p.pk).published_until == FAR
+def test_an_expiry_is_reported_once_it_has_happened(world, site, client):
+    p = penalty(world, site, 1, T0, dt.date(2026, 11, 5))
+    before = follow(client, T0 - dt.timedelta(hours=1), "penalties", now=day_start(dt.date(2026, 11, 5)))
+    assert [c["action"] for c in before] == ["upsert"]
+    # a mirror that read then and comes back after the period learns of the expiry
+    after = follow(client, T0, "penalties", now=day_start(dt.date(2026, 11, 6)))
+    assert [(c["key"], c["action"], c["changed_at"]) for c in after] == [
+        (str(p.pk), "delete", day_start(dt.date(2026, 11, 6)).isoformat())
+    ]
 
 
 def result(site, issued, changed: dt.datetime, until: dt.date) -> RectificationNotice:

@@ -180,3 +180,18 @@ def test_a_public_list_is_not_cached_past_midnight():
     late = timezone.make_aware(dt.datetime(2026, 10, 5, 23, 59, 30))
     with mock.patch("inspections.rectification.public.timezone.localtime", return_value=late):
         assert _until_midnight(HttpResponse()).public_max_age == 30  # type: ignore[attr-defined]
+
+
+def test_staff_filter_penalties_by_publication(world, site, client_for):
+    record(world, site)
+    ended = record(world, site, decision_number="阳民罚决字〔2026〕4号")
+    Penalty.objects.filter(pk=ended.pk).update(published_until=dt.date(2026, 10, 25))
+    api = client_for(world.yanggu_mz)
+    day = dt.date(2026, 11, 1)
+    with mock.patch("inspections.rectification.filters.timezone.localdate", return_value=day):
+        current = api.get("/api/v1/penalties/?publication=current").json()["results"]
+        past = api.get("/api/v1/penalties/?publication=ended").json()["results"]
+        page = api.get("/inspections/rectification/penalties/?publication=ended").content.decode()
+    assert [p["decision_number"] for p in current] == ["阳民罚决字〔2026〕3号"]
+    assert [p["decision_number"] for p in past] == ["阳民罚决字〔2026〕4号"]
+    assert "阳民罚决字〔2026〕4号" in page and "阳民罚决字〔2026〕3号" not in page
