@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -107,6 +107,40 @@ def _check_scope(actor: Any, inst: Institution) -> None:
         ensure_visible(actor, inst)
 
 
+REGISTRY_ROLES = ("admin", "inspector", "leader")
+
+
+def can_keep_registry(actor: Any, region: Any) -> bool:
+    """Whether ``actor`` may write the registry for an institution in ``region``: the registry,
+    filings, status, staff and grade ratings are kept by civil affairs (the lead department;
+    《养老机构管理办法》 arts. 10–12), so a write needs an admin, inspector or leader post of the
+    lead department over the region. Partner departments and auditors read; ``None`` is a
+    system call (a task or another service)."""
+    if actor is None or not getattr(actor, "is_authenticated", False) or actor.is_superuser:
+        return True
+    return any(
+        a.department.is_lead and a.role in REGISTRY_ROLES and region.code.startswith(a.region.prefix)
+        for a in actor.active_assignments()
+    )
+
+
+def keeps_registry_anywhere(actor: Any) -> bool:
+    """Whether ``actor`` holds any post that may write the registry (for the "新增机构" entry)."""
+    return bool(actor.is_superuser) or any(
+        a.department.is_lead and a.role in REGISTRY_ROLES for a in actor.active_assignments()
+    )
+
+
+REGISTRY_READ_ONLY = "机构名录、备案、从业人员和等级评定由民政部门维护，您只能查看。"
+
+
+def _check_writer(actor: Any, inst: Institution) -> None:
+    """Scope first (404 outside it), then the registry-keeper rule (403 with the reason)."""
+    _check_scope(actor, inst)
+    if not can_keep_registry(actor, inst.region):
+        raise PermissionDenied(REGISTRY_READ_ONLY)
+
+
 # --- clocks ----------------------------------------------------------------------------------
 
 
@@ -190,6 +224,8 @@ def institution_create(*, actor: Any, **fields: Any) -> Institution:
 
         if not regions_visible_to(actor).filter(pk=inst.region_id).exists():
             raise ValidationError({"region": "所选乡镇（街道）不在您的辖区内。"})
+        if not can_keep_registry(actor, inst.region):
+            raise PermissionDenied("机构名录由民政部门维护，您不能新增机构。")
     with transaction.atomic():
         _create(inst, actor, "create")
     return inst
@@ -201,7 +237,7 @@ def institution_update(inst: Institution, *, actor: Any, **fields: Any) -> Insti
     if unknown:
         raise ValueError(f"not editable here: {sorted(unknown)}")
     with transaction.atomic():
-        _check_scope(actor, inst)
+        _check_writer(actor, inst)
         locked = Institution.objects.select_for_update().get(pk=inst.pk)
         if "credit_code" in fields:
             fields["credit_code"] = normalise_credit_code(fields["credit_code"] or "") or None
@@ -223,7 +259,7 @@ def _transition(
 ) -> tuple[Institution, bool]:
     """Move ``inst`` to ``target`` if the table allows it; returns (row, changed). Call inside
     ``transaction.atomic``."""
-    _check_scope(actor, inst)
+    _check_writer(actor, inst)
     locked = Institution.objects.select_for_update().get(pk=inst.pk)
     if locked.status == target:
         return locked, False
@@ -370,7 +406,7 @@ def _exit(inst: Institution, kind: str, *, actor: Any, **data: Any) -> ExitPlan 
 def exit_asset_disposal_supervise(plan: ExitPlan, *, actor: Any, note: str) -> ExitPlan:
     """Civil affairs confirms the supervised disposal of a non-profit's assets."""
     with transaction.atomic():
-        _check_scope(actor, plan.institution)
+        _check_writer(actor, plan.institution)
         locked = ExitPlan.objects.select_for_update().get(pk=plan.pk)
         if locked.asset_disposal_status == AssetDisposalStatus.SUPERVISED:
             return locked
@@ -410,7 +446,7 @@ def filing_submit(
     if missing:
         raise ValidationError(missing)
     with transaction.atomic():
-        _check_scope(actor, inst)
+        _check_writer(actor, inst)
         current = Institution.objects.select_for_update().get(pk=inst.pk)
         if current.status == InstitutionStatus.FILED:
             raise ValidationError("该机构已备案；备案事项变化请办理变更备案。")
@@ -445,7 +481,7 @@ def filing_change(
     if unknown:
         raise ValidationError(f"以下事项不能通过变更备案修改：{', '.join(sorted(unknown))}")
     with transaction.atomic():
-        _check_scope(actor, inst)
+        _check_writer(actor, inst)
         locked = Institution.objects.select_for_update().get(pk=inst.pk)
         if locked.status != InstitutionStatus.FILED:
             raise ValidationError(
@@ -517,7 +553,7 @@ def onsite_check_record(
 ) -> OnsiteCheck:
     """Record an on-site verification; it meets the open filing/unfiled check clocks."""
     with transaction.atomic():
-        _check_scope(actor, inst)
+        _check_writer(actor, inst)
         locked = Institution.objects.select_for_update().get(pk=inst.pk)
         check = OnsiteCheck(
             institution=locked,
@@ -672,7 +708,7 @@ def appointment_make(
     from .models import Appointment
 
     with transaction.atomic():
-        _check_scope(actor, inst)
+        _check_writer(actor, inst)
         locked = Institution.objects.select_for_update().get(pk=inst.pk)
         person = person_for(name, id_number)
         ensure_not_restricted(person, post, started_on)
@@ -715,7 +751,7 @@ def staff_appoint(
         if expires is not None and expires < hired_on:
             raise ValidationError({"certificate_expires_on": f"资格证书已于 {expires} 过期，不能上岗。"})
     with transaction.atomic():
-        _check_scope(actor, inst)
+        _check_writer(actor, inst)
         person = person_for(name, id_number)
         ensure_not_restricted(person, "staff", hired_on)
         existing = Staff.objects.filter(
@@ -732,6 +768,7 @@ def staff_appoint(
 
 def staff_leave(staff: Staff, *, actor: Any, left_on: dt.date) -> Staff:
     with transaction.atomic():
+        _check_writer(actor, staff.institution)
         locked = Staff.objects.select_for_update().get(pk=staff.pk)
         if locked.left_on is not None:
             return locked
@@ -752,6 +789,7 @@ def certificate_add(
 ) -> Certificate:
     cert = Certificate(staff=staff, name=name, number=number, issued_on=issued_on, expires_on=expires_on)
     with transaction.atomic():
+        _check_writer(actor, staff.institution)
         _create(cert, actor, "certificate_add")
     return cert
 
@@ -761,7 +799,7 @@ def training_record(
 ) -> TrainingRecord:
     record = TrainingRecord(staff=staff, course=course, held_on=held_on, provider=provider, hours=hours)
     with transaction.atomic():
-        _check_scope(actor, staff.institution)
+        _check_writer(actor, staff.institution)
         _create(record, actor, "training")
     return record
 
@@ -801,7 +839,7 @@ def grade_rate(
         raise ValidationError(errors)
     total = sum((Decimal(scores[s]) for s in SCORE_SECTIONS), Decimal(0))
     with transaction.atomic():
-        _check_scope(actor, inst)
+        _check_writer(actor, inst)
         locked = Institution.objects.select_for_update().get(pk=inst.pk)
         hit = locked.restrictions.active_on(rated_on).first()
         if hit is not None:

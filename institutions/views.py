@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 from auditlog.models import LogEntry
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db.models import Model, Q, QuerySet
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
@@ -97,6 +97,7 @@ class InstitutionListView(ScopedListView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
         ctx["grade_label"] = grade_label
+        ctx["can_create"] = services.keeps_registry_anywhere(self.request.user)
         return ctx
 
 
@@ -143,8 +144,10 @@ class InstitutionDetailView(ScopedDetailView):
             .active_on(today)
             .select_related("person")
         )
-        ctx["deadlines"] = open_deadlines_for(inst)
-        ctx["targets"] = allowed_targets(inst.status)
+        # Only the clocks this user may open (another department's clocks would answer 404).
+        ctx["deadlines"] = cast(Any, open_deadlines_for(inst)).visible_to(self.request.user)
+        ctx["can_keep_registry"] = services.can_keep_registry(self.request.user, inst.region)
+        ctx["targets"] = allowed_targets(inst.status) if ctx["can_keep_registry"] else []
         ctx["S"] = InstitutionStatus
         related: list[tuple[type[Model], list[int]]] = [
             (Filing, [f.pk for f in ctx["filings"]]),
@@ -297,6 +300,11 @@ class InstitutionCreateView(LoginRequiredMixin, FormView):
     template_name = "institutions/institution_form.html"
     extra_context = {"title": _("新增养老服务机构")}
 
+    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        if request.user.is_authenticated and not services.keeps_registry_anywhere(request.user):
+            raise PermissionDenied(services.REGISTRY_READ_ONLY)
+        return super().dispatch(request, *args, **kwargs)
+
     def get_form_kwargs(self) -> dict[str, Any]:
         return {**super().get_form_kwargs(), "user": self.request.user}
 
@@ -320,6 +328,9 @@ class InstitutionActionView(LoginRequiredMixin, FormView):
     success_message: Any = _("已保存")
     tab = "basic"
     confirm: Any = ""
+    # Registry writes are civil affairs' (services.can_keep_registry); reports that any
+    # department in scope may record (discovery, drills, plans, incidents) set this False.
+    registry_write = True
 
     def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Any:
         if not request.user.is_authenticated:
@@ -327,6 +338,8 @@ class InstitutionActionView(LoginRequiredMixin, FormView):
         self.institution = get_visible_or_404(
             Institution.objects.select_related("region"), request.user, pk=kwargs["pk"]
         )
+        if self.registry_write and not services.can_keep_registry(request.user, self.institution.region):
+            raise PermissionDenied(services.REGISTRY_READ_ONLY)
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -420,6 +433,7 @@ class OnsiteCheckCreateView(InstitutionActionView):
 
 
 class DiscoverUnfiledView(InstitutionActionView):
+    registry_write = False
     form_class = DiscoverUnfiledForm
     title = _("发现未备案开展服务")
     success_message = _("已记录，并开启“发现之日起 20 个工作日内现场检查、督促备案”期限。")
@@ -488,6 +502,7 @@ class GradeRatingView(InstitutionActionView):
 
 
 class DrillCreateView(InstitutionActionView):
+    registry_write = False
     form_class = DrillForm
     title = _("录入应急演练")
     success_message = _("演练已录入，下一次半年演练期限已开启。")
@@ -498,6 +513,7 @@ class DrillCreateView(InstitutionActionView):
 
 
 class EmergencyPlanCreateView(InstitutionActionView):
+    registry_write = False
     form_class = EmergencyPlanForm
     title = _("登记应急预案")
     tab = "drills"
@@ -507,6 +523,7 @@ class EmergencyPlanCreateView(InstitutionActionView):
 
 
 class IncidentReportView(InstitutionActionView):
+    registry_write = False
     form_class = IncidentReportForm
     title = _("登记突发事件/疫情报告")
     tab = "exits"
