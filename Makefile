@@ -44,9 +44,20 @@ migrate: install
 demo: migrate
 	$(PYTHON) manage.py seed_demo
 
+# Without REDIS_URL, the beat schedule (deadline sweep, escalations, listing expiry) runs in a
+# background process beside the server (`manage.py run_schedule`); with it, run `make worker`
+# and `make beat` in two more terminals.
 run: demo
 	@echo ">> Serving http://$(HOST):$(PORT)/  (SQLite, Celery in-process unless DATABASE_URL/REDIS_URL are set)"
-	$(PYTHON) manage.py runserver $(HOST):$(PORT)
+	@if [ -z "$$REDIS_URL" ]; then \
+	  echo ">> Scheduled tasks run in-process (manage.py run_schedule)"; \
+	  $(PYTHON) manage.py run_schedule > schedule.log 2>&1 & sched=$$!; \
+	  trap "kill $$sched 2>/dev/null" EXIT INT TERM; \
+	  $(PYTHON) manage.py runserver $(HOST):$(PORT); \
+	else \
+	  echo ">> REDIS_URL is set: start 'make worker' and 'make beat' for reminders"; \
+	  $(PYTHON) manage.py runserver $(HOST):$(PORT); \
+	fi
 
 lint: install
 	$(BIN)/ruff check .

@@ -73,7 +73,7 @@ DEMO: list[tuple[str, str, str, str, str, int, str]] = [
     ),
     ("371521", "夕阳红之家", "care_home", "for_profit", "none", 25, "unregistered"),
     ("371521", "幸福晚年托老所", "care_home", "for_profit", "market", 30, "registered_not_filed"),
-    ("371521", "阳谷县仁爱养老院", "care_home", "public_private", "civil_affairs", 96, "filed_recent"),
+    ("371521", "阳谷县仁爱养老院", "care_home", "public_private", "civil_affairs", 96, "filed_overdue"),
     ("371521", "阳谷县惠民养老评估中心", "assessment", "for_profit", "market", 0, "registered_not_filed"),
     ("371502", "东昌府区古楼街道福康养老院", "care_home", "non_profit", "civil_affairs", 110, "filed"),
     ("371502", "东昌府区阳光老年公寓", "care_home", "for_profit", "market", 60, "registered_not_filed"),
@@ -172,8 +172,10 @@ def seed(stdout: Any = None) -> None:
                 status=InstitutionStatus.UNREGISTERED if status == "unregistered" else None,
             )
             created += 1
-            if status in ("filed", "filed_recent", "suspended"):
-                days = 10 if status == "filed_recent" else 60 + n * 11
+            if status in ("filed", "filed_recent", "filed_overdue", "suspended"):
+                # filed_overdue: filed 45 days ago and never checked on site, so its 20-working-day
+                # clock is overdue and the sweep escalates it (the demo's red row).
+                days = {"filed_recent": 10, "filed_overdue": 45}.get(status, 60 + n * 11)
                 services.filing_submit(
                     inst,
                     actor=None,
@@ -191,7 +193,7 @@ def seed(stdout: Any = None) -> None:
                         result="consistent",
                         notes="备案信息属实。",
                     )
-            if status in ("filed", "filed_recent"):
+            if status in ("filed", "filed_recent", "filed_overdue"):
                 _operations(inst, n, today)
             if status == "suspended":
                 services.institution_suspend(
