@@ -40,6 +40,13 @@ def test_listed_institution_shows_its_list_status(demo, client):
 def test_published_penalty_shows_and_unpublished_does_not(demo, client):
     published = Penalty.objects.filter(published_on__isnull=False).select_related("institution").first()
     assert published is not None, "the demo data publishes one penalty"
+    # The demo's penalty goes to whichever institution its draw found a problem in, which may be
+    # an unregistered one (no public page): give it to one that has a page.
+    if published.institution.status not in PUBLIC_DETAIL_STATUSES or not published.institution.credit_code:
+        published.institution = Institution.objects.filter(
+            status__in=PUBLIC_DETAIL_STATUSES, credit_code__isnull=False
+        ).first()
+        published.save(update_fields=["institution"])
     hidden = Penalty.objects.create(
         institution=published.institution,
         department=published.department,
