@@ -116,12 +116,24 @@ def _township(county: str, n: int) -> Region | None:
     return towns[n % len(towns)] if towns else None
 
 
+# The values of migration 0003_default_grade_thresholds (placeholders to confirm against the
+# local 评定细则 under GB/T 37276).
+DEFAULT_GRADE_THRESHOLDS = {1: 600, 2: 700, 3: 800, 4: 850, 5: 900}
+
+
 def seed(stdout: Any = None) -> None:
     """Idempotent: institutions are matched by credit code (or name for the unregistered one)."""
     write = stdout.write if stdout is not None else (lambda s: None)
     if not Region.objects.filter(level=RegionLevel.TOWNSHIP, code__startswith="371521").exists():
         write("institutions: 未找到阳谷县（371521）的乡镇（街道）区划，未生成机构演示数据；请先导入区划。")
         return
+    # The default thresholds ship in a data migration; a database emptied since (a flush, a
+    # transactional test) gets them back here so the demo ratings can be made.
+    from .models import GradeThreshold
+
+    if not GradeThreshold.objects.exists():
+        for level, total in DEFAULT_GRADE_THRESHOLDS.items():
+            GradeThreshold.objects.create(level=level, min_total=total, validity_years=3)
     today = timezone.localdate()
     created = 0
     for n, (county, name, kind, nature, authority, beds, status) in enumerate(DEMO):

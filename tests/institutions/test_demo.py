@@ -49,3 +49,18 @@ def test_seed_creates_realistic_registry(world, monkeypatch):
     assert Institution.objects.get(name="阳谷县福寿养老院").credit_code.startswith("52371521MJ")
     demo.seed(io.StringIO())
     assert Institution.objects.count() == first
+
+
+def test_seed_restores_missing_grade_thresholds_and_rates(world, monkeypatch):
+    """A database emptied after migrating (a flush) has no thresholds; the demo puts the
+    defaults back instead of failing on its grade ratings."""
+    from institutions import services
+    from institutions.models import GradeRating, GradeThreshold
+
+    monkeypatch.setattr(services, "_open_clock", lambda *a, **k: None)
+    monkeypatch.setattr(services, "_meet_clock", lambda *a, **k: 0)
+    GradeThreshold.objects.all().delete()
+    RegionFactory(code="371521001000", name="博济桥街道", level=4, parent=world.yanggu)
+    demo.seed(io.StringIO())
+    assert dict(GradeThreshold.objects.values_list("level", "min_total")) == demo.DEFAULT_GRADE_THRESHOLDS
+    assert GradeRating.objects.exists()
