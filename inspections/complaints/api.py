@@ -178,14 +178,7 @@ class ComplaintViewSet(ScopedReadOnlyViewSet):
             c = services.complaint_register_hotline(
                 actor=request.user,
                 hotline_number=d["hotline_number"],
-                content=d["content"],
-                region=d["region"],
-                institution=form.institution,
-                institution_name=d["institution_name"],
-                institution_address=d["institution_address"],
-                category=d["category"],
-                name=d["name"],
-                phone=d["phone"],
+                **form.intake(),
             )
         except ValidationError as exc:
             raise _refuse(exc) from exc

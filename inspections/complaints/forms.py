@@ -104,6 +104,20 @@ class ComplaintIntakeForm(forms.Form):
         self.institution = inst
         return data
 
+    def intake(self) -> dict[str, Any]:
+        """The cleaned complaint, as the keyword arguments of the intake services."""
+        d = self.cleaned_data
+        return {
+            "content": d["content"],
+            "region": d["region"],
+            "institution": self.institution,
+            "institution_name": d["institution_name"],
+            "institution_address": d["institution_address"],
+            "category": d["category"],
+            "name": d["name"],
+            "phone": d["phone"],
+        }
+
 
 class HotlineForm(ComplaintIntakeForm):
     hotline_number = forms.CharField(

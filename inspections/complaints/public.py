@@ -32,17 +32,7 @@ def complaint_form(request: HttpRequest) -> HttpResponse:
     form = ComplaintIntakeForm(request.POST or None, initial=initial)
     if request.method == "POST":
         if form.is_valid():
-            d = form.cleaned_data
-            c = services.complaint_submit_public(
-                content=d["content"],
-                region=d["region"],
-                institution=form.institution,
-                institution_name=d["institution_name"],
-                institution_address=d["institution_address"],
-                category=d["category"],
-                name=d["name"],
-                phone=d["phone"],
-            )
+            c = services.complaint_submit_public(**form.intake())
             return redirect(f"/public/complaints/track/{c.tracking_code}/?new=1")
         return render(request, "public/complaint_form.html", {"form": form, "chosen": chosen}, status=400)
     return render(request, "public/complaint_form.html", {"form": form, "chosen": chosen})
