@@ -105,13 +105,13 @@ def _seed(today: dt.date) -> dict[str, Any]:
         county = counties[i % len(counties)]
         buf.write(
             f"{ct.pk}\t{i + 1}\t机构{i}\t{rule.pk}\t1\tworking_days\t20\t{plan.pk}\t{start}\t{due}\tf\t"
-            f"{mz.pk}\t{county.pk}\topen\t\t\t\tf\t{now}\t{now}\n"
+            f"{mz.pk}\t{county.pk}\topen\t\t\t\tf\t{now}\t{now}\tf\n"
         )
     cols = (
         "content_type_id, object_id, subject_repr, rule_id, rule_version, unit, length, stage_plan_id, "
         "start, due, "
         "provisional, department_id, region_id, state, note, met_by_repr, waived_reason, reminders_done, "
-        "created_at, updated_at"
+        "created_at, updated_at, pinned"
     )
     t0 = time.perf_counter()
     with connection.cursor() as cur:
