@@ -50,7 +50,7 @@ class InspectionAdmin(admin.ModelAdmin):
     list_display = ("institution", "kind", "status", "department", "inspected_on")
     list_filter = ("kind", "status")
     raw_id_fields = ("institution", "plan", "draw", "previous")
-    readonly_fields = ("status", "closed_at", "published_at")
+    readonly_fields = ("status", "closed_at", "published_at", "published_until")
 
 
 @admin.register(Finding)

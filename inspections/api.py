@@ -168,6 +168,7 @@ class InspectionSerializer(serializers.ModelSerializer):
             "representative_ack",
             "closed_at",
             "published_at",
+            "published_until",
             "results",
         ]
 

@@ -11,11 +11,50 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from institutions.models import Institution
 from supervision.core.models import Department, Domain, Region, Remit, RemitRole
 from supervision.core.scoping import Scope, ScopedQuerySet
+
+# --- publication periods ------------------------------------------------------------------
+# How long a published inspection result (一公开) stays on the public pages. Leaving is a query on
+# ``published_until`` (the last day shown, inclusive), so no job has to run; the key may be
+# overridden per deployment with ``settings.PUBLICATION_MONTHS`` (the same setting as the
+# rectification table in ``inspections/rectification/models.py``).
+#
+# 12 months from publication: no seed document sets a term (they say "及时向社会公开"), and
+# 《企业信息公示暂行条例》 sets none for 抽查检查结果 either. One year covers one annual random-
+# inspection round, so the public always sees the latest result of each institution; and it
+# is the term of the rectification result that follows a "发现问题" result, so a finding never
+# stays public longer than the notice saying it was fixed. A house default to confirm.
+PUBLICATION_MONTHS: dict[str, int] = {"inspection_result": 12}
+
+
+def publication_months(key: str, defaults: dict[str, int] | None = None) -> int:
+    """Months of publication for ``key`` (``a.b`` falls back on ``a``): ``settings.PUBLICATION_MONTHS``
+    first, then ``defaults`` (this module's table unless given)."""
+    override: dict[str, int] = getattr(settings, "PUBLICATION_MONTHS", None) or {}
+    table = {**(PUBLICATION_MONTHS if defaults is None else defaults), **override}
+    if key in table:
+        return int(table[key])
+    return int(table[key.split(".")[0]])
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` plus ``months`` calendar months; the 31st of a shorter month falls to its last day."""
+    y, m = divmod(day.month - 1 + months, 12)
+    year, month = day.year + y, m + 1
+    last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    return dt.date(year, month, min(day.day, last))
+
+
+def publication_end(start: dt.date, key: str, defaults: dict[str, int] | None = None) -> dt.date:
+    """Last day shown for a term of ``publication_months(key)`` starting on ``start``: the day
+    before the same date ``months`` later (12 months from 2026-01-15 → 2027-01-14)."""
+    return add_months(start, publication_months(key, defaults)) - dt.timedelta(days=1)
+
 
 # --- Item lists --------------------------------------------------------------------------------
 
@@ -411,6 +450,13 @@ class Inspection(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     published_at = models.DateTimeField(_("公开时间"), null=True, blank=True)
+    published_until = models.DateField(
+        _("公开截止日期"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("公开至该日（含）；之后自动从公开页面撤下。未设置的不公开。"),
+    )
 
     objects = InspectionQuerySet.as_manager()
     # Partner departments of a joint inspection see it through a scope extension (apps.py).
@@ -432,6 +478,11 @@ class Inspection(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in (IS.PLANNED, IS.IN_PROGRESS)
+
+    def is_public(self, on: dt.date | None = None) -> bool:
+        """The result is shown on the public pages on ``on`` (today): published, in its period."""
+        on = on or timezone.localdate()
+        return self.status == IS.PUBLISHED and self.published_until is not None and self.published_until >= on
 
 
 class ItemOutcome(models.TextChoices):

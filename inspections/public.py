@@ -6,10 +6,16 @@ public from the moment they are committed (only the seed hash until revealed), i
 results only once published, so nothing cached here depends on unpublished data; the re-run
 check (``?verify=1``) recomputes from the revealed seed only. ``register()`` (called from
 ``InspectionsConfig.ready``) adds the home-page cards, the open datasets and the cache
-invalidation receivers."""
+invalidation receivers.
+
+Publication period: a result is public up to and including its ``published_until`` day (set
+from ``models.PUBLICATION_MONTHS`` when it is published); every public read — the lists, the
+result page, the institution page section, the CSV/JSON datasets, the change feed — filters on
+it, so a result leaves the public face at midnight with no job to run."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
@@ -19,12 +25,14 @@ from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from supervision.publicity.masking import scrub
 from supervision.publicity.registry import (
     Column,
     PublicDataset,
+    day_start,
     register_public_dataset,
     register_public_feed,
     register_public_section,
@@ -41,20 +49,36 @@ def public_draws():
     return Draw.objects.select_related("plan__region", "plan__department").order_by("-created_at", "-pk")
 
 
-def published_results():
+def today() -> dt.date:
+    """The day the public pages are computed for (tests patch this, not the clock)."""
+    return timezone.localdate()
+
+
+def published_results(on: dt.date | None = None):
+    """Published results inside their publication period on ``on`` (today)."""
     return (
-        Inspection.objects.filter(status=InspectionStatus.PUBLISHED)
+        Inspection.objects.filter(status=InspectionStatus.PUBLISHED, published_until__gte=on or today())
         .select_related("institution", "department")
         .order_by("-published_at", "-pk")
     )
 
 
+def until_midnight(response: HttpResponse) -> HttpResponse:
+    """Results leave at midnight: a page cached just before must not outlive it."""
+    now = timezone.localtime()
+    midnight = day_start(now.date() + dt.timedelta(days=1))
+    response.public_max_age = max(1, int((midnight - now).total_seconds()))  # type: ignore[attr-defined]
+    return response
+
+
 @public_page
 def index(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "public/inspections_index.html",
-        {"draws": public_draws()[:10], "results": published_results()[:10], "overview": True},
+    return until_midnight(
+        render(
+            request,
+            "public/inspections_index.html",
+            {"draws": public_draws()[:10], "results": published_results()[:10], "overview": True},
+        )
     )
 
 
@@ -76,15 +100,17 @@ def draw_list(request: HttpRequest) -> HttpResponse:
 @public_page
 def result_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(published_results(), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "public/inspections_results.html",
-        {
-            "results": page,
-            "page_obj": page,
-            "paginator": page.paginator,
-            "is_paginated": page.has_other_pages(),
-        },
+    return until_midnight(
+        render(
+            request,
+            "public/inspections_results.html",
+            {
+                "results": page,
+                "page_obj": page,
+                "paginator": page.paginator,
+                "is_paginated": page.has_other_pages(),
+            },
+        )
     )
 
 
@@ -162,16 +188,13 @@ def draw_inputs(request: HttpRequest, pk: int) -> JsonResponse:
 
 @public_page
 def result_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    inspection = (
-        Inspection.objects.filter(status=InspectionStatus.PUBLISHED)
-        .select_related("institution", "department")
-        .filter(pk=pk)
-        .first()
-    )
-    if inspection is None:
+    inspection = published_results().filter(pk=pk).first()
+    if inspection is None:  # never published, or its publication period has ended
         raise Http404
     findings = inspection.findings.select_related("domain", "item_result__item").order_by("pk")
-    return render(request, "public/inspections_result.html", {"inspection": inspection, "findings": findings})
+    return until_midnight(
+        render(request, "public/inspections_result.html", {"inspection": inspection, "findings": findings})
+    )
 
 
 # --- open data -----------------------------------------------------------------------------
@@ -188,6 +211,7 @@ RESULT_COLUMNS = (
     Column("conclusion_name", "string", "检查结论"),
     Column("summary", "string", "公开摘要"),
     Column("published_at", "date-time", "公开时间（ISO 8601）", nullable=True),
+    Column("published_until", "date", "公开截止日期（含当日，之后不再公开）"),
 )
 
 DRAW_COLUMNS = (
@@ -217,6 +241,7 @@ def result_row(i: Inspection) -> dict[str, Any]:
         "conclusion_name": str(i.get_conclusion_display()),
         "summary": scrub(i.public_summary),
         "published_at": i.published_at.isoformat() if i.published_at else None,
+        "published_until": i.published_until.isoformat() if i.published_until else None,
     }
 
 
@@ -238,23 +263,75 @@ def draw_row(d: Draw) -> dict[str, Any]:
 # --- change feed (merged into /public/api/changes/) -----------------------------------------
 
 
-def result_changes(since: Any) -> Iterator[dict[str, Any]]:
-    """Inspection results published after ``since``, in (published_at, id) order. A result is
-    published once and stays (there is no withdrawal), so its publication is its only change."""
+# Derived from the rows, like the other sources: an item's latest public change (upsert with its
+# public row, or delete when it is no longer public) and, once it has passed, the end of its
+# publication period (delete at the midnight after ``published_until``). Future expiries are not
+# reported before they happen. Shared with the rectification feeds (penalties, results).
+
+
+def expiry(last_day: dt.date | None) -> dt.datetime | None:
+    """When an item public up to ``last_day`` (inclusive) leaves: the next midnight."""
+    return day_start(last_day + dt.timedelta(days=1)) if last_day else None
+
+
+def expired_between(since: dt.datetime, now: dt.datetime) -> dict[str, dt.date]:
+    """Lookups for ``since < day_start(published_until + 1) <= now``."""
+    return {
+        "published_until__gte": timezone.localtime(since).date(),
+        "published_until__lt": timezone.localtime(now).date(),
+    }
+
+
+def feed_events(
+    dataset: str,
+    key: str,
+    changed: dt.datetime | None,
+    visible: bool,
+    end: dt.datetime | None,
+    row: dict[str, Any],
+    since: dt.datetime,
+    now: dt.datetime,
+) -> list[tuple[dt.datetime, str, dict[str, Any]]]:
+    """The events of one item in ``(since, now]``: its change at ``changed`` (an upsert if it
+    was public then, else a delete) and the end of its period at ``end`` if it came later."""
+    out = []
+    if changed is not None and since < changed <= now:
+        shown = visible and (end is None or changed < end)
+        out.append(
+            (changed, key, {"action": "upsert" if shown else "delete", "payload": row if shown else None})
+        )
+    if visible and end is not None and since < end <= now and (changed is None or changed < end):
+        out.append((end, key, {"action": "delete", "payload": None}))
+    return [(at, k, {"dataset": dataset, "key": k, "changed_at": at.isoformat(), **e}) for at, k, e in out]
+
+
+def in_order(events: list[tuple[dt.datetime, str, dict[str, Any]]]) -> Iterator[dict[str, Any]]:
+    for _at, _key, event in sorted(events, key=lambda e: (e[0], e[1])):
+        yield event
+
+
+def result_changes(since: dt.datetime) -> Iterator[dict[str, Any]]:
+    """Inspection results published after ``since`` (upsert; there is no withdrawal), and those
+    whose publication period ended after ``since`` (delete at that midnight, never before)."""
+    now = timezone.now()
     qs = (
-        published_results()
-        .filter(published_at__gt=since)
-        .order_by("published_at", "pk")
+        Inspection.objects.filter(status=InspectionStatus.PUBLISHED, published_at__isnull=False)
+        .filter(Q(published_at__gt=since) | Q(**expired_between(since, now)))
         .select_related("institution", "department")
     )
+    events = []
     for i in qs.iterator(chunk_size=500):
-        yield {
-            "dataset": "inspection_results",
-            "key": str(i.pk),
-            "action": "upsert",
-            "changed_at": i.published_at.isoformat(),  # type: ignore[union-attr]
-            "payload": result_row(i),
-        }
+        events += feed_events(
+            "inspection_results",
+            str(i.pk),
+            i.published_at,
+            i.published_until is not None,
+            expiry(i.published_until),
+            result_row(i),
+            since,
+            now,
+        )
+    return in_order(events)
 
 
 def draw_changes(since: Any) -> Iterator[dict[str, Any]]:
@@ -312,9 +389,9 @@ def register() -> None:
         PublicDataset(
             key="inspection_results",
             title=_("监督检查结果"),
-            description=_("已公开的监督检查结果（不含检查人员和任何个人信息）。"),
+            description=_("公开期内的监督检查结果（不含检查人员和任何个人信息）；公开期满的自动撤下。"),
             columns=RESULT_COLUMNS,
-            rows=lambda: (result_row(i) for i in published_results().iterator()),
+            rows=lambda: (result_row(i) for i in published_results().iterator()),  # today's only
             page_url_name="public_inspections:results",
         )
     )

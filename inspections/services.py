@@ -54,6 +54,7 @@ from .models import (
     ItemOutcome,
     ItemResult,
     Severity,
+    publication_end,
     responsible_department_for,
 )
 from .risk import risk_class_for
@@ -586,7 +587,8 @@ def inspection_close(
 
 
 def inspection_publish(inspection: Inspection, *, actor: Any, summary: str = "") -> Inspection:
-    """Publish (一公开) the result of a closed inspection; meets the publishing clock."""
+    """Publish (一公开) the result of a closed inspection for its publication period
+    (``models.PUBLICATION_MONTHS["inspection_result"]`` from today); meets the publishing clock."""
     _scope(actor, inspection)
     with transaction.atomic():
         inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
@@ -596,10 +598,15 @@ def inspection_publish(inspection: Inspection, *, actor: Any, summary: str = "")
         before = {
             "status": inspection.status,
             "published_at": None,
+            "published_until": inspection.published_until,
             "public_summary": inspection.public_summary,
         }
         inspection.status = InspectionStatus.PUBLISHED
         inspection.published_at = timezone.now()
+        # Public up to and including this day; every public read filters on it (see public.py).
+        inspection.published_until = publication_end(
+            timezone.localdate(inspection.published_at), "inspection_result"
+        )
         inspection.public_summary = (
             summary or inspection.public_summary or inspection.get_conclusion_display()
         )

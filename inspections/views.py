@@ -473,6 +473,7 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 initial={"inspected_on": inspection.inspected_on or timezone.localdate()}
             ),
             "publish_form": PublishForm(),
+            "today": timezone.localdate(),
             "evidence_form": EvidenceForm(
                 inspection=inspection, initial={"item_result": request.GET.get("item")}
             ),

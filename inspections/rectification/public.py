@@ -26,6 +26,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from inspections.public import expired_between, expiry, feed_events, in_order
 from institutions.personal import mask_name
 from supervision.publicity.registry import (
     Column,
@@ -208,68 +209,30 @@ def _iso(row: dict[str, Any]) -> dict[str, Any]:
 # reported before they happen.
 
 
-def _expiry(last_day: dt.date | None) -> dt.datetime | None:
-    return day_start(last_day + dt.timedelta(days=1)) if last_day else None
-
-
-def _expired_between(since: dt.datetime, now: dt.datetime) -> dict[str, dt.date]:
-    """Lookups for ``since < day_start(published_until + 1) <= now``."""
-    return {
-        "published_until__gte": timezone.localtime(since).date(),
-        "published_until__lt": timezone.localtime(now).date(),
-    }
-
-
-def _events(
-    dataset: str,
-    key: str,
-    changed: dt.datetime | None,
-    visible: bool,
-    end: dt.datetime | None,
-    row: dict[str, Any],
-    since: dt.datetime,
-    now: dt.datetime,
-) -> list[tuple[dt.datetime, str, dict[str, Any]]]:
-    out = []
-    if changed is not None and since < changed <= now:
-        shown = visible and (end is None or changed < end)
-        out.append(
-            (changed, key, {"action": "upsert" if shown else "delete", "payload": row if shown else None})
-        )
-    if visible and end is not None and since < end <= now and (changed is None or changed < end):
-        out.append((end, key, {"action": "delete", "payload": None}))
-    return [(at, k, {"dataset": dataset, "key": k, "changed_at": at.isoformat(), **e}) for at, k, e in out]
-
-
-def _in_order(events: list[tuple[dt.datetime, str, dict[str, Any]]]) -> Iterator[dict[str, Any]]:
-    for _at, _key, event in sorted(events, key=lambda e: (e[0], e[1])):
-        yield event
-
-
 def result_changes(since: dt.datetime) -> Iterator[dict[str, Any]]:
     """Rectification results published (notice closed) after ``since``, and those whose
     publication period ended after ``since``."""
     now = timezone.now()
     qs = (
         RectificationNotice.objects.filter(status=NoticeStatus.CLOSED, published_on__isnull=False)
-        .filter(Q(closed_at__gt=since) | Q(**_expired_between(since, now)))
+        .filter(Q(closed_at__gt=since) | Q(**expired_between(since, now)))
         .select_related("institution", "issuing_department", "issuing_region")
         .annotate(item_count=Count("items"))
     )
     events = []
     for n in qs.iterator(chunk_size=500):
         row = _iso(result_rows([n])[0])
-        events += _events(
+        events += feed_events(
             "rectification_results",
             str(n.pk),
             n.closed_at,
             n.published_until is not None,
-            _expiry(n.published_until),
+            expiry(n.published_until),
             row,
             since,
             now,
         )
-    return _in_order(events)
+    return in_order(events)
 
 
 def penalty_changes(since: dt.datetime) -> Iterator[dict[str, Any]]:
@@ -278,17 +241,17 @@ def penalty_changes(since: dt.datetime) -> Iterator[dict[str, Any]]:
     now = timezone.now()
     qs = (
         Penalty.objects.filter(published_on__isnull=False)
-        .filter(Q(public_changed_at__gt=since) | Q(**_expired_between(since, now)))
+        .filter(Q(public_changed_at__gt=since) | Q(**expired_between(since, now)))
         .select_related("institution", "department", "region")
     )
     events = []
     for p in qs.iterator(chunk_size=500):
         row = _iso(penalty_rows([p])[0])
         visible = p.appeal_status != AppealStatus.REVOKED and p.published_until is not None
-        events += _events(
-            "penalties", str(p.pk), p.public_changed_at, visible, _expiry(p.published_until), row, since, now
+        events += feed_events(
+            "penalties", str(p.pk), p.public_changed_at, visible, expiry(p.published_until), row, since, now
         )
-    return _in_order(events)
+    return in_order(events)
 
 
 # --- cache invalidation (infrastructure only) ----------------------------------------------

@@ -8,6 +8,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from credit.public import public_entries
 from inspections.models import Inspection, InspectionStatus
@@ -75,7 +76,10 @@ def test_published_inspection_result_shows(demo, client):
     )
     assert inspection is not None, "the demo data has a closed or published inspection"
     Inspection.objects.filter(pk=inspection.pk).update(
-        status=InspectionStatus.PUBLISHED, inspected_on=dt.date(2026, 11, 2), public_summary="消防通道畅通"
+        status=InspectionStatus.PUBLISHED,
+        inspected_on=dt.date(2026, 11, 2),
+        public_summary="消防通道畅通",
+        published_until=timezone.localdate() + dt.timedelta(days=365),
     )
     assert "消防通道畅通" in page(client, inspection.institution)
 

@@ -27,7 +27,7 @@ def demo(db):
     publishes the one it checks, so that publishing is a change the cached pages must see."""
     call_command("seed_demo", stdout=StringIO())
     Inspection.objects.filter(status=InspectionStatus.PUBLISHED).update(
-        status=InspectionStatus.CLOSED, published_at=None
+        status=InspectionStatus.CLOSED, published_at=None, published_until=None
     )
     # The demo's notice is still open (one 重大 problem under 挂牌督办): give the results list a
     # closed, published one, as accepting every problem would.
@@ -71,6 +71,7 @@ def publish_one_inspection() -> Inspection:
     assert inspection is not None, "the demo data has a closed inspection"
     inspection.status = InspectionStatus.PUBLISHED
     inspection.published_at = timezone.now()
+    inspection.published_until = timezone.localdate() + dt.timedelta(days=365)
     inspection.public_summary = "消防设施完好，已公开"
     inspection.save()
     return inspection

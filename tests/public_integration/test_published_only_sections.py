@@ -47,6 +47,7 @@ def inst(db):
         institution=inst,
         status=InspectionStatus.PUBLISHED,
         published_at=timezone.now(),
+        published_until=timezone.localdate() + dt.timedelta(days=365),
         public_summary="公开甲：消防通道畅通",
     )
     clone(
