@@ -251,6 +251,8 @@ class PenaltySerializer(serializers.ModelSerializer):
             "appeal_status_display",
             "published_on",
             "published_until",
+            "publication_ended_on",
+            "publication_end_reason",
         ]
         read_only_fields = fields
 
@@ -269,6 +271,11 @@ class PenaltyRecordInput(serializers.Serializer):
 
 class PenaltyAppealInput(serializers.Serializer):
     appeal_status = serializers.CharField()
+
+
+class PenaltyEndPublicationInput(serializers.Serializer):
+    ended_on = serializers.DateField(help_text="自该日起不再公示（最早为决定之日起满6个月，且不早于今天）")
+    reason = serializers.CharField(max_length=2000, help_text="理由：当事人的信用修复申请及审核意见")
 
 
 class PenaltyViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
@@ -312,6 +319,26 @@ class PenaltyViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         try:
             penalty = services.penalty_set_appeal(
                 self.get_object(), actor=request.user, status=data.validated_data["appeal_status"]
+            )
+        except (DjangoValidationError, DjangoPermissionDenied) as exc:
+            raise _refusal(exc) from exc
+        return Response(PenaltySerializer(penalty).data)
+
+    @extend_schema(
+        request=PenaltyEndPublicationInput,
+        responses=PenaltySerializer,
+        summary="信用修复：提前结束行政处罚公示",
+    )
+    @action(detail=True, methods=["post"], url_path="end-publication")
+    def end_publication(self, request: Any, pk: Any = None) -> Response:
+        data = PenaltyEndPublicationInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            penalty = services.penalty_end_publication(
+                self.get_object(),
+                actor=request.user,
+                ended_on=data.validated_data["ended_on"],
+                reason=data.validated_data["reason"],
             )
         except (DjangoValidationError, DjangoPermissionDenied) as exc:
             raise _refusal(exc) from exc

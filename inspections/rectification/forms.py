@@ -104,3 +104,10 @@ class PenaltyForm(BootstrapMixin, forms.Form):
 
 class AppealForm(BootstrapMixin, forms.Form):
     appeal_status = forms.ChoiceField(label=_("复议诉讼状态"), choices=AppealStatus.choices)
+
+
+class EndPublicationForm(BootstrapMixin, forms.Form):
+    ended_on = forms.DateField(label=_("自该日起不再公示"), widget=DATE)
+    reason = forms.CharField(
+        label=_("理由（信用修复申请及审核意见）"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )

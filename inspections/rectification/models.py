@@ -14,7 +14,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from inspections.models import Finding, Inspection, Inspector
+from inspections.models import Finding, Inspection, Inspector, add_months
+from inspections.models import publication_end as _publication_end
+from inspections.models import publication_months as _publication_months
 from institutions.models import Institution
 from supervision.core.models import Department, Region
 from supervision.core.scoping import Scope, ScopedQuerySet
@@ -44,28 +46,28 @@ PUBLICATION_MONTHS: dict[str, int] = {
 }
 
 
+# 信用修复: a penalty other than a warning may leave the public pages early, on the party's
+# application, once it has been public for this many months from the decision (the minimum term
+# of the same rules); a warning's 3 months are fixed and cannot be shortened.
+CREDIT_REPAIR_MINIMUM_MONTHS = 6
+
+
 def publication_months(key: str) -> int:
     """Months of publication for ``key`` (``penalty.<kind>``, ``penalty`` or
     ``rectification_result``): the setting's value, else the default; the most specific key wins."""
-    override: dict[str, int] = getattr(settings, "PUBLICATION_MONTHS", None) or {}
-    table = {**PUBLICATION_MONTHS, **override}
-    if key in table:
-        return int(table[key])
-    return int(table[key.split(".")[0]])
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """``day`` plus ``months`` calendar months; the 31st of a shorter month falls to its last day."""
-    y, m = divmod(day.month - 1 + months, 12)
-    year, month = day.year + y, m + 1
-    last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
-    return dt.date(year, month, min(day.day, last))
+    return _publication_months(key, PUBLICATION_MONTHS)
 
 
 def publication_end(start: dt.date, key: str) -> dt.date:
     """Last day shown for a term of ``publication_months(key)`` starting on ``start``: the day
     before the same date ``months`` later (3 months from 2026-01-15 → 2026-04-14)."""
-    return add_months(start, publication_months(key)) - dt.timedelta(days=1)
+    return _publication_end(start, key, PUBLICATION_MONTHS)
+
+
+def earliest_early_end(decided_on: dt.date) -> dt.date:
+    """The first day a penalty decided on ``decided_on`` may be off the public pages through
+    信用修复: after ``CREDIT_REPAIR_MINIMUM_MONTHS`` of publication."""
+    return add_months(decided_on, CREDIT_REPAIR_MINIMUM_MONTHS)
 
 
 DEFAULT_CONSEQUENCE = (
@@ -538,6 +540,13 @@ class Penalty(models.Model):
         db_index=True,
         help_text=_("公示至该日（含）；之后自动从公开页面撤下。未设置的不公开。"),
     )
+    publication_ended_on = models.DateField(
+        _("提前结束公示日期"),
+        null=True,
+        blank=True,
+        help_text=_("经信用修复提前结束公示的，自该日起不再公示。"),
+    )
+    publication_end_reason = models.TextField(_("提前结束公示理由"), blank=True)
     public_changed_at = models.DateTimeField(
         _("公示信息更新时间"),
         null=True,

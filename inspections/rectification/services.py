@@ -64,6 +64,7 @@ from .models import (
     RectificationNotice,
     SuspensionOrder,
     Verdict,
+    earliest_early_end,
     publication_end,
 )
 
@@ -1152,6 +1153,72 @@ def penalty_set_appeal(penalty: Penalty, *, actor: Any, status: str) -> Penalty:
         _save(penalty, actor, "appeal", before)
         if status == AppealStatus.REVOKED:
             _withdraw_credit(penalty, actor)
+    return penalty
+
+
+def penalty_end_publication(penalty: Penalty, *, actor: Any, ended_on: dt.date, reason: str) -> Penalty:
+    """信用修复: end a penalty's publication early, on the party's application, so that it is off
+    the public pages from ``ended_on`` (its last public day becomes the day before). Only the
+    issuing department's staff may do it, only for a penalty other than a warning (whose 3
+    months are fixed), only once it has been public for the minimum term from the decision
+    (``CREDIT_REPAIR_MINIMUM_MONTHS``), never backdated and never to lengthen the period. The
+    change feed reports the delete (``public_changed_at``)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "请填写提前结束公示的理由（当事人的信用修复申请及审核意见）。"})
+    _visible(actor, penalty)
+    with transaction.atomic():
+        penalty = (
+            Penalty.objects.select_for_update(of=("self",))
+            .select_related("department", "region", "institution__region")
+            .get(pk=penalty.pk)
+        )
+        ensure_handler(
+            actor,
+            penalty.department,
+            penalty.institution.region,
+            f"{penalty.region.name}{penalty.department.name}",
+        )
+        if penalty.publication_ended_on == ended_on and penalty.publication_end_reason == reason:
+            return penalty
+        if penalty.published_on is None or penalty.published_until is None:
+            raise ValidationError({"ended_on": "该处罚决定未公示，无需结束公示。"})
+        if penalty.appeal_status == AppealStatus.REVOKED:
+            raise ValidationError({"ended_on": "该处罚决定已经复议或诉讼撤销，已不再公示。"})
+        if penalty.kind == PenaltyKind.WARNING:
+            raise ValidationError(
+                {"ended_on": "警告类行政处罚信息的公示期为固定的3个月，期满自动撤下，不能提前结束公示。"}
+            )
+        earliest = earliest_early_end(penalty.decided_on)
+        if ended_on < earliest:
+            raise ValidationError(
+                {
+                    "ended_on": f"行政处罚信息自决定之日起公示满6个月后方可经信用修复提前结束公示："
+                    f"本处罚决定日期为{penalty.decided_on:%Y-%m-%d}，最早可自{earliest:%Y-%m-%d}起不再公示。"
+                }
+            )
+        if ended_on < today():
+            raise ValidationError({"ended_on": "结束公示的日期不能早于今天（已公示的日子不能追溯撤回）。"})
+        if ended_on > penalty.published_until:
+            raise ValidationError(
+                {
+                    "ended_on": f"该处罚公示至{penalty.published_until:%Y-%m-%d}，所填日期不早于公示期满，"
+                    "无需提前结束。"
+                }
+            )
+        before = {
+            "published_until": penalty.published_until,
+            "publication_ended_on": penalty.publication_ended_on,
+            "publication_end_reason": penalty.publication_end_reason,
+            "public_changed_at": penalty.public_changed_at,
+        }
+        penalty.published_until = ended_on - dt.timedelta(days=1)
+        penalty.publication_ended_on = ended_on
+        penalty.publication_end_reason = reason
+        # The feed reports the change now: a delete if it is already off today, else the new
+        # last day, then the delete at that midnight.
+        penalty.public_changed_at = timezone.now()
+        _save(penalty, actor, "end_publication", before)
     return penalty
 
 

@@ -28,4 +28,9 @@ urlpatterns = [
     path("penalties/new/", views.penalty_new, name="penalty_new"),
     path("penalties/<int:pk>/", views.PenaltyDetailView.as_view(), name="penalty_detail"),
     path("penalties/<int:pk>/appeal/", views.penalty_appeal, name="penalty_appeal"),
+    path(
+        "penalties/<int:pk>/end-publication/",
+        views.penalty_end_publication,
+        name="penalty_end_publication",
+    ),
 ]

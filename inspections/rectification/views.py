@@ -26,6 +26,7 @@ from .forms import (
     AcceptForm,
     AppealForm,
     CloseForm,
+    EndPublicationForm,
     ListingForm,
     PenaltyForm,
     ProgressForm,
@@ -39,8 +40,10 @@ from .models import (
     NoticeItem,
     NoticeStatus,
     Penalty,
+    PenaltyKind,
     RectificationNotice,
     SuspensionOrder,
+    earliest_early_end,
 )
 
 
@@ -562,6 +565,13 @@ class PenaltyDetailView(ScopedDetailView):
         ctx["appeal_form"] = AppealForm(initial={"appeal_status": self.object.appeal_status})
         ctx["today"] = timezone.localdate()
         ctx["revoked"] = self.object.is_revoked
+        p = self.object
+        ctx["can_end_publication"] = (
+            p.is_public(ctx["today"]) and p.kind != PenaltyKind.WARNING and p.published_until is not None
+        )
+        if ctx["can_end_publication"]:
+            ctx["earliest_end"] = earliest_early_end(p.decided_on)
+            ctx["end_form"] = EndPublicationForm(initial={"ended_on": max(ctx["today"], ctx["earliest_end"])})
         return ctx
 
 
@@ -611,6 +621,29 @@ def penalty_new(request: HttpRequest) -> HttpResponse:
         "rectification/penalty_form.html",
         {"form": form, "institution": institution, "findings": findings},
     )
+
+
+@login_required
+@require_POST
+def penalty_end_publication(request: HttpRequest, pk: int) -> HttpResponse:
+    """信用修复: end the penalty's publication early (the service checks who, when and why)."""
+    penalty = get_visible_or_404(Penalty.objects.all(), request.user, pk=pk)
+    form = EndPublicationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请填写结束公示的日期和理由。")
+        return redirect("rectification:penalty_detail", pk=pk)
+    try:
+        penalty = services.penalty_end_publication(
+            penalty,
+            actor=request.user,
+            ended_on=form.cleaned_data["ended_on"],
+            reason=form.cleaned_data["reason"],
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, f"已提前结束公示：自{penalty.publication_ended_on:%Y-%m-%d}起不再公示。")
+    return redirect("rectification:penalty_detail", pk=pk)
 
 
 @login_required
