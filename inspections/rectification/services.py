@@ -1118,6 +1118,23 @@ def _penalty_insert(
     return penalty
 
 
+def _lock_penalty_for_handling(penalty: Penalty, actor: Any) -> Penalty:
+    """Re-read the penalty under a row lock (its own row only) and check that ``actor`` handles
+    it: the issuing department's staff over the institution's region."""
+    penalty = (
+        Penalty.objects.select_for_update(of=("self",))
+        .select_related("department", "region", "institution__region")
+        .get(pk=penalty.pk)
+    )
+    ensure_handler(
+        actor,
+        penalty.department,
+        penalty.institution.region,
+        f"{penalty.region.name}{penalty.department.name}",
+    )
+    return penalty
+
+
 def penalty_set_appeal(penalty: Penalty, *, actor: Any, status: str) -> Penalty:
     """Record reconsideration/litigation and its outcome; a revoked decision leaves the public
     list and its credit record is withdrawn."""
@@ -1125,17 +1142,7 @@ def penalty_set_appeal(penalty: Penalty, *, actor: Any, status: str) -> Penalty:
         raise ValidationError({"appeal_status": "复议诉讼状态无效。"})
     _visible(actor, penalty)
     with transaction.atomic():
-        penalty = (
-            Penalty.objects.select_for_update(of=("self",))
-            .select_related("department", "region", "institution__region")
-            .get(pk=penalty.pk)
-        )
-        ensure_handler(
-            actor,
-            penalty.department,
-            penalty.institution.region,
-            f"{penalty.region.name}{penalty.department.name}",
-        )
+        penalty = _lock_penalty_for_handling(penalty, actor)
         if penalty.appeal_status == status:
             return penalty
         if penalty.appeal_status == AppealStatus.REVOKED:
@@ -1168,17 +1175,7 @@ def penalty_end_publication(penalty: Penalty, *, actor: Any, ended_on: dt.date, 
         raise ValidationError({"reason": "请填写提前结束公示的理由（当事人的信用修复申请及审核意见）。"})
     _visible(actor, penalty)
     with transaction.atomic():
-        penalty = (
-            Penalty.objects.select_for_update(of=("self",))
-            .select_related("department", "region", "institution__region")
-            .get(pk=penalty.pk)
-        )
-        ensure_handler(
-            actor,
-            penalty.department,
-            penalty.institution.region,
-            f"{penalty.region.name}{penalty.department.name}",
-        )
+        penalty = _lock_penalty_for_handling(penalty, actor)
         if penalty.publication_ended_on == ended_on and penalty.publication_end_reason == reason:
             return penalty
         if penalty.published_on is None or penalty.published_until is None:
