@@ -153,7 +153,7 @@ def profile(request: HttpRequest, credit_code: str) -> HttpResponse:
             "restrictions": services.restrictions_for(credit_code),
             "is_listed": services.is_listed(credit_code),
             "risk": services.risk_class_for([credit_code])[credit_code],
-            "person_matches": services.person_matches(inst),
+            "person_matches": services.person_matches(inst, user=request.user),
             "form": form,
         },
     )

@@ -94,10 +94,14 @@ def _lift_restrictions(p: ListingProposal, actor: Any, on: dt.date, reason: str)
 # --- matching persons across institutions ----------------------------------------------------
 
 
-def person_matches(institution: Any, on: dt.date | None = None) -> list[dict[str, Any]]:
+def person_matches(institution: Any, on: dt.date | None = None, *, user: Any = None) -> list[dict[str, Any]]:
     """The institution's current legal representative, principal and staff who are restricted
     (listed or banned, wherever decided) or named in a credit record of another institution —
-    matched by the keyed hash of the ID number, shown with the masked number only."""
+    matched by the keyed hash of the ID number, shown with the masked number only.
+
+    Restrictions are registry facts that bind everywhere, so they are always shown. Credit
+    records of other institutions are shown only where ``user`` may see them (their region and
+    remit); the others are counted (``hidden``), so the match is known without the details."""
     from institutions.models import Staff
 
     from ..models import CreditRecord
@@ -122,16 +126,28 @@ def person_matches(institution: Any, on: dt.date | None = None) -> list[dict[str
         restrictions.setdefault(r.person_id, []).append(r)
     by_hash = {p.id_hash: p.pk for p in people.values()}
     records: dict[int, list[CreditRecord]] = {}
-    for rec in (
-        CreditRecord.objects.filter(person_id_hash__in=by_hash, withdrawn_at__isnull=True)
-        .exclude(institution=institution)
-        .select_related("institution")
-        .order_by("-effective_on")
-    ):
-        records.setdefault(by_hash[rec.person_id_hash], []).append(rec)
+    hidden: dict[int, int] = {}
+    matched = CreditRecord.objects.filter(person_id_hash__in=by_hash, withdrawn_at__isnull=True).exclude(
+        institution=institution
+    )
+    visible_ids = (
+        None
+        if user is None
+        else set(
+            CreditRecord.objects.visible_to(user)
+            .filter(pk__in=matched.values("pk"))
+            .values_list("pk", flat=True)
+        )
+    )
+    for rec in matched.select_related("institution").order_by("-effective_on"):
+        key = by_hash[rec.person_id_hash]
+        if visible_ids is not None and rec.pk not in visible_ids:
+            hidden[key] = hidden.get(key, 0) + 1
+            continue
+        records.setdefault(key, []).append(rec)
     out = []
     for post, person in holders:
-        if person.pk in restrictions or person.pk in records:
+        if person.pk in restrictions or person.pk in records or person.pk in hidden:
             out.append(
                 {
                     "post": post,
@@ -139,6 +155,7 @@ def person_matches(institution: Any, on: dt.date | None = None) -> list[dict[str
                     "id_masked": person.id_masked,
                     "restrictions": restrictions.get(person.pk, []),
                     "records": records.get(person.pk, []),
+                    "hidden": hidden.get(person.pk, 0),
                 }
             )
     return out

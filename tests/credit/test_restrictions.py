@@ -236,3 +236,31 @@ def test_a_person_named_in_a_record_elsewhere_is_found(world, home, other_home):
     )
     matches = services.person_matches(other_home, dt.date(2026, 6, 1))
     assert len(matches) == 1 and matches[0]["records"][0].institution == home
+
+
+def test_records_elsewhere_outside_the_users_scope_are_counted_not_shown(world, home, far_home, client_for):
+    """A person named in a 东昌府 record who is principal in 阳谷: the 阳谷 user learns that
+    another record exists, not what it says (the record is outside their jurisdiction)."""
+    wang = factories.id_number(77)
+    factories.record(
+        far_home,
+        "subsidy_fraud",
+        world.dongchangfu_mz,
+        title="虚报床位骗取运营补贴",
+        person_name="王五",
+        person_id_number=wang,
+    )
+    registry.appointment_make(
+        home,
+        actor=world.yanggu_mz,
+        post="principal",
+        name="王五",
+        id_number=wang,
+        started_on=dt.date(2026, 1, 5),
+    )
+    (match,) = services.person_matches(home, dt.date(2026, 6, 1), user=world.yanggu_mz)
+    assert match["records"] == [] and match["hidden"] == 1
+    (full,) = services.person_matches(home, dt.date(2026, 6, 1), user=world.dongchangfu_mz)
+    assert full["hidden"] == 0 and full["records"][0].institution == far_home
+    page = client_for(world.yanggu_mz).get(f"/credit/institution/{home.credit_code}/").content.decode()
+    assert "虚报床位骗取运营补贴" not in page and "另有 1 条记录在您的辖区或职责范围之外" in page
