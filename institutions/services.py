@@ -134,6 +134,28 @@ def keeps_registry_anywhere(actor: Any) -> bool:
 REGISTRY_READ_ONLY = "机构名录、备案、从业人员和等级评定由民政部门维护，您只能查看。"
 
 
+def can_report(actor: Any, region: Any) -> bool:
+    """Whether ``actor`` may record what any department may report about an institution in
+    ``region`` (discovery of an unfiled institution, emergency plans, drills, incidents): an
+    admin, inspector or leader post of any department over the region. Auditors and liaisons
+    read; ``None`` is a system call."""
+    if actor is None or not getattr(actor, "is_authenticated", False) or actor.is_superuser:
+        return True
+    return any(
+        a.role in REGISTRY_ROLES and region.code.startswith(a.region.prefix)
+        for a in actor.active_assignments()
+    )
+
+
+REPORT_READ_ONLY = "审计员和联络员只能查看，不能登记机构情况。"
+
+
+def _check_reporter(actor: Any, inst: Institution) -> None:
+    _check_scope(actor, inst)
+    if not can_report(actor, inst.region):
+        raise PermissionDenied(REPORT_READ_ONLY)
+
+
 def _check_writer(actor: Any, inst: Institution) -> None:
     """Scope first (404 outside it), then the registry-keeper rule (403 with the reason)."""
     _check_scope(actor, inst)
@@ -520,7 +542,7 @@ def institution_discover_unfiled(
         InstitutionStatus.REGISTERED_NOT_OPERATING,
     )
     with transaction.atomic():
-        _check_scope(actor, inst)
+        _check_reporter(actor, inst)
         locked = Institution.objects.select_for_update().get(pk=inst.pk)
         if locked.status not in allowed:
             raise ValidationError(f"机构当前状态为“{locked.get_status_display()}”，不属于未备案机构。")
@@ -881,7 +903,7 @@ def emergency_plan_add(
 ) -> EmergencyPlan:
     plan = EmergencyPlan(institution=inst, kind=kind, title=title, adopted_on=adopted_on, summary=summary)
     with transaction.atomic():
-        _check_scope(actor, inst)
+        _check_reporter(actor, inst)
         _create(plan, actor, "emergency_plan_add")
     return plan
 
@@ -959,7 +981,7 @@ def drill_record(
         created_by=actor if getattr(actor, "pk", None) else None,
     )
     with transaction.atomic():
-        _check_scope(actor, inst)
+        _check_reporter(actor, inst)
         Institution.objects.select_for_update().get(pk=inst.pk)
         _create(drill, actor, "drill_record")
         _meet_clock(inst, RULE_DRILL, drill, held_on)
@@ -998,6 +1020,6 @@ def incident_report(
         measures=measures,
     )
     with transaction.atomic():
-        _check_scope(actor, inst)
+        _check_reporter(actor, inst)
         _create(report, actor, "incident_report")
     return report

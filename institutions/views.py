@@ -147,6 +147,7 @@ class InstitutionDetailView(ScopedDetailView):
         # Only the clocks this user may open (another department's clocks would answer 404).
         ctx["deadlines"] = cast(Any, open_deadlines_for(inst)).visible_to(self.request.user)
         ctx["can_keep_registry"] = services.can_keep_registry(self.request.user, inst.region)
+        ctx["can_report"] = services.can_report(self.request.user, inst.region)
         ctx["targets"] = allowed_targets(inst.status) if ctx["can_keep_registry"] else []
         ctx["S"] = InstitutionStatus
         related: list[tuple[type[Model], list[int]]] = [
@@ -340,6 +341,8 @@ class InstitutionActionView(LoginRequiredMixin, FormView):
         )
         if self.registry_write and not services.can_keep_registry(request.user, self.institution.region):
             raise PermissionDenied(services.REGISTRY_READ_ONLY)
+        if not services.can_report(request.user, self.institution.region):
+            raise PermissionDenied(services.REPORT_READ_ONLY)
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

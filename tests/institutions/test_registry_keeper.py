@@ -105,3 +105,15 @@ def test_institution_page_lists_only_the_clocks_the_user_may_open(world, client_
     )
     page = client_for(world.yanggu_xf).get(f"/institutions/{yanggu_home.pk}/").content.decode()
     assert "备案后现场检查" not in page
+
+
+def test_auditors_cannot_record_reports_but_partner_inspectors_can(world, client_for, yanggu_home, auditor):
+    with pytest.raises(PermissionDenied, match="审计员和联络员只能查看"):
+        services.drill_record(yanggu_home, actor=auditor, held_on=dt.date(2026, 10, 9), kind="fire")
+    assert client_for(auditor).get(f"/institutions/{yanggu_home.pk}/drill/").status_code == 403
+    page = client_for(auditor).get(f"/institutions/{yanggu_home.pk}/").content.decode()
+    assert f"/institutions/{yanggu_home.pk}/drill/" not in page
+    drill = services.drill_record(
+        yanggu_home, actor=world.yanggu_xf, held_on=dt.date(2026, 10, 9), kind="fire"
+    )
+    assert drill.pk is not None
