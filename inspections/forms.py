@@ -86,7 +86,7 @@ class PlanForm(forms.ModelForm):
                 number = Decimal(str(value))
             except InvalidOperation as exc:
                 raise forms.ValidationError(_("抽查比例须为数字。")) from exc
-            if not (0 <= number <= 1):
+            if not number.is_finite() or not (0 <= number <= 1):
                 raise forms.ValidationError(_("抽查比例须在 0 到 1 之间。"))
             clean[key] = str(number)
         return clean

@@ -666,5 +666,5 @@ class Finding(models.Model):
         return (
             self.status == FindingStatus.OPEN
             and self.rectify_by is not None
-            and self.rectify_by < dt.date.today()
+            and self.rectify_by < timezone.localdate()
         )

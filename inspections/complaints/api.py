@@ -60,6 +60,7 @@ class ComplaintSerializer(serializers.ModelSerializer):
             "state",
             "received_at",
             "feedback_due",
+            "outcome",
             "findings",
             "reply",
             "replied_at",
@@ -164,6 +165,8 @@ class ComplaintViewSet(ScopedReadOnlyViewSet):
         """Enter a 12345 work order; it is routed at once by the remit matrix."""
         if not request.user.is_superuser and not request.user.active_assignments():  # type: ignore[union-attr]
             raise DRFValidationError({"detail": ["没有岗位的账号不能登记热线工单。"]})
+        if not isinstance(request.data, dict):
+            raise DRFValidationError({"detail": ["请求体应为 JSON 对象（或表单）。"]})
         data = {k: v for k, v in request.data.items() if k in HotlineSerializer().fields}
         if data.get("region"):
             region = Region.objects.filter(code=str(data["region"]).strip()).first()

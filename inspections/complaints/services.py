@@ -149,12 +149,32 @@ def is_handler(user: Any, complaint: Complaint) -> bool:
     )
 
 
+# Posts that may act on a complaint; auditors and liaisons of the handling department read it
+# (and see the complainant's identity, which is theirs to protect) but do not handle it.
+HANDLING_ROLES = ("admin", "inspector", "leader")
+
+
+def can_act(user: Any, complaint: Complaint, *, lead: bool = False) -> bool:
+    """Whether ``user`` holds a handling post (admin, inspector, leader) of the handling
+    department over the complaint's place — or, with ``lead``, of the lead department."""
+    if user.is_superuser:
+        return True
+    return any(
+        a.role in HANDLING_ROLES
+        and complaint.region.code.startswith(a.region.prefix)
+        and (a.department_id == complaint.handling_department_id or (lead and a.department.is_lead))
+        for a in user.active_assignments()
+    )
+
+
 def _check_handler(user: Any, complaint: Complaint) -> None:
     if user is None:
         return  # system call
     ensure_visible(user, complaint)
     if not is_handler(user, complaint):
         raise ValidationError("只有承办部门可以办理此投诉。")
+    if not can_act(user, complaint):
+        raise ValidationError("审计员和联络员只能查看投诉，不能办理。")
 
 
 def _check_coordinator(user: Any, complaint: Complaint) -> None:
@@ -162,12 +182,12 @@ def _check_coordinator(user: Any, complaint: Complaint) -> None:
     if user is None:
         return
     ensure_visible(user, complaint)
-    if is_handler(user, complaint):
-        return
-    if any(
+    if is_handler(user, complaint) or any(
         a.department.is_lead and complaint.region.code.startswith(a.region.prefix)
         for a in user.active_assignments()
     ):
+        if not can_act(user, complaint, lead=True):
+            raise ValidationError("审计员和联络员只能查看投诉，不能改派或合并。")
         return
     raise ValidationError("只有承办部门或民政部门可以改派、合并此投诉。")
 
@@ -332,7 +352,9 @@ def referral_for_intake(user: Any, ref: str) -> Any:
     if not ref:
         raise ValidationError({"referral": "请填写抄告函文号或编号。"})
     qs = Referral.objects.visible_to(user)
-    found = qs.filter(number=ref).first() or (qs.filter(pk=int(ref)).first() if ref.isdigit() else None)
+    found = qs.filter(number=ref).first() or (
+        qs.filter(pk=int(ref)).first() if ref.isascii() and ref.isdigit() else None
+    )
     if found is None:
         raise ValidationError({"referral": "未找到该抄告（或无权查看）。"})
     return found
