@@ -27,6 +27,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -97,6 +98,10 @@ def _table(
     cursor: dict[str, Any], horizon: dt.datetime
 ) -> Iterator[tuple[dt.datetime, int, str, dict[str, Any]]]:
     last = int(cursor.get("seq", 0))
+    if not last and cursor.get("since"):
+        # A first page asked by time: the gap check below needs the number the reader has
+        # already passed, i.e. the last change at or before ``since``.
+        last = PublicChange.objects.filter(at__lte=_dt(cursor["since"])).aggregate(m=Max("seq"))["m"] or 0
     qs = PublicChange.objects.filter(seq__gt=last).order_by("seq")
     if cursor.get("since"):
         qs = qs.filter(at__gt=_dt(cursor["since"]))
@@ -104,8 +109,8 @@ def _table(
         # ``seq`` is taken at INSERT but becomes visible at COMMIT, so a lower number can still
         # appear after a higher one was served. A reader that resumed past it would miss it for
         # ever; so stop before a gap until the row after it is older than the settle window
-        # (then the missing number was a rollback). Without a cursor there is nothing before.
-        if last and c.seq != last + 1 and c.at > horizon:
+        # (then the missing number was a rollback). This holds for the first row too.
+        if c.seq != last + 1 and c.at > horizon:
             return
         last = c.seq
         yield (

@@ -152,3 +152,15 @@ def test_a_rolled_back_number_holds_the_feed_for_the_settle_window_only(client, 
     assert client.get(f"/public/api/changes/?since={cursor}").json()["results"] == []
     PublicChange.objects.filter(seq=third.seq).update(at=timezone.now() - dt.timedelta(seconds=61))
     assert [c["key"] for c in follow(client, f"/public/api/changes/?since={cursor}")] == ["k3"]
+
+
+def test_a_first_page_asked_by_time_does_not_skip_a_late_commit(client):
+    """The same guarantee on the very first page, asked with a timestamp and no cursor yet."""
+    change(1, 1)
+    since = (T0 + dt.timedelta(minutes=1, microseconds=1)).isoformat().replace("+", "%2B")
+    in_flight = record_public_change("policies", "k2", "upsert", {"title": "t2"})
+    PublicChange.objects.filter(seq=in_flight.seq).delete()  # not committed yet: invisible
+    third = record_public_change("policies", "k3", "upsert", {"title": "t3"})
+    assert client.get(f"/public/api/changes/?since={since}").json()["results"] == []
+    PublicChange.objects.create(seq=in_flight.seq, dataset="policies", key="k2", action="upsert", at=third.at)
+    assert [c["key"] for c in follow(client, f"/public/api/changes/?since={since}")] == ["k2", "k3"]
