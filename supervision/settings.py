@@ -229,6 +229,8 @@ SPECTACULAR_SETTINGS = {
         "DrawStatusEnum": "inspections.models.DrawStatus",
         "InspectionKindEnum": "inspections.models.InspectionKind",
         "InspectionStatusEnum": "inspections.models.InspectionStatus",
+        "ComplaintOutcomeEnum": "inspections.complaints.models.Outcome",
+        "ItemOutcomeEnum": "inspections.models.ItemOutcome",
         "FindingStatusEnum": "inspections.models.FindingStatus",
         "ComplaintStateEnum": "inspections.complaints.models.State",
         "RectificationNoticeStatusEnum": "inspections.rectification.models.NoticeStatus",
