@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from institutions.models import Institution
 from supervision.core.models import Department, Domain, Region, Remit, RemitRole
 from supervision.core.scoping import Scope, ScopedQuerySet
+from supervision.workcal.services import add_months
 
 # --- publication periods ------------------------------------------------------------------
 # How long a published inspection result (一公开) stays on the public pages. Leaving is a query on
@@ -40,14 +41,6 @@ def publication_months(key: str, defaults: dict[str, int] | None = None) -> int:
     if key in table:
         return int(table[key])
     return int(table[key.split(".")[0]])
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """``day`` plus ``months`` calendar months; the 31st of a shorter month falls to its last day."""
-    y, m = divmod(day.month - 1 + months, 12)
-    year, month = day.year + y, m + 1
-    last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
-    return dt.date(year, month, min(day.day, last))
 
 
 def publication_end(start: dt.date, key: str, defaults: dict[str, int] | None = None) -> dt.date:

@@ -44,6 +44,8 @@ Restrictions decided here are recorded in ``institutions`` through its services
 as their source, so the registry refuses a grade rating or an appointment by itself.
 """
 
+from supervision.workcal.services import add_months  # noqa: F401
+
 from ..models import GROUNDS  # noqa: F401
 from .common import (  # noqa: F401
     JOINT_MEASURES,
@@ -51,7 +53,6 @@ from .common import (  # noqa: F401
     STAFF_KINDS,
     STEP_LABELS,
     WATCH_MEASURES,
-    add_months,
     add_years,
     institution_by_code,
     rules_table,

@@ -18,12 +18,13 @@ from institutions.models import (
 from supervision.core.audit import audit
 from supervision.core.models import Department, Domain
 from supervision.core.scoping import ensure_visible
+from supervision.workcal.services import add_months
 
 from ..models import (
     CreditRecord,
     RecordKind,
 )
-from .common import KIND_DOMAIN, STAFF_KINDS, add_months, institution_by_code, rules_table, today
+from .common import KIND_DOMAIN, STAFF_KINDS, institution_by_code, rules_table, today
 from .grading import grade_recompute
 
 # --- the ledger ------------------------------------------------------------------------------

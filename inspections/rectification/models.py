@@ -14,13 +14,14 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from inspections.models import Finding, Inspection, Inspector, add_months
+from inspections.models import Finding, Inspection, Inspector
 from inspections.models import publication_end as _publication_end
 from inspections.models import publication_months as _publication_months
 from institutions.models import Institution
 from supervision.core.models import Department, Region
 from supervision.core.scoping import Scope, ScopedQuerySet
 from supervision.documents.models import OfficialDocument
+from supervision.workcal.services import add_months
 
 ITEM_RULE = "rectification.item"
 NOTICE_KIND, NOTICE_KIND_SHORT = "rectification", "整改"

@@ -329,6 +329,15 @@ def workdays_between(a: dt.date, b: dt.date) -> int:
     return bisect_right(idx.workdays, idx.ordinal(b)) - bisect_right(idx.workdays, idx.ordinal(a))
 
 
+def add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` plus ``months`` calendar months (terms set in months: listing and publication
+    periods, record expiry); the 31st of a shorter month falls to its last day."""
+    y, m = divmod(day.month - 1 + months, 12)
+    year, month = day.year + y, m + 1
+    last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    return dt.date(year, month, min(day.day, last))
+
+
 def day_info(day: dt.date) -> DayInfo:
     """What the calendar says about one day and why (for the API, the command and the admin)."""
     idx = _current()

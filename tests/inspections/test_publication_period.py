@@ -16,8 +16,9 @@ import pytest
 from django.core.cache import cache
 
 from inspections import services
-from inspections.models import Inspection, add_months, publication_end
+from inspections.models import Inspection, publication_end
 from supervision.publicity.registry import day_start
+from supervision.workcal.services import add_months
 
 pytestmark = pytest.mark.django_db
 

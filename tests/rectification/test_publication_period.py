@@ -20,9 +20,9 @@ from inspections.rectification.models import (
     NoticeStatus,
     Penalty,
     RectificationNotice,
-    add_months,
     publication_end,
 )
+from supervision.workcal.services import add_months
 
 pytestmark = pytest.mark.django_db
 
