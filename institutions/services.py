@@ -107,28 +107,20 @@ def _check_scope(actor: Any, inst: Institution) -> None:
         ensure_visible(actor, inst)
 
 
-REGISTRY_ROLES = ("admin", "inspector", "leader")
-
-
 def can_keep_registry(actor: Any, region: Any) -> bool:
     """Whether ``actor`` may write the registry for an institution in ``region``: the registry,
     filings, status, staff and grade ratings are kept by civil affairs (the lead department;
     《养老机构管理办法》 arts. 10–12), so a write needs an admin, inspector or leader post of the
     lead department over the region. Partner departments and auditors read; ``None`` is a
     system call (a task or another service)."""
-    if actor is None or not getattr(actor, "is_authenticated", False) or actor.is_superuser:
+    if actor is None or not getattr(actor, "is_authenticated", False):
         return True
-    return any(
-        a.department.is_lead and a.role in REGISTRY_ROLES and region.code.startswith(a.region.prefix)
-        for a in actor.active_assignments()
-    )
+    return bool(actor.acts_over(region, lead=True))
 
 
 def keeps_registry_anywhere(actor: Any) -> bool:
     """Whether ``actor`` holds any post that may write the registry (for the "新增机构" entry)."""
-    return bool(actor.is_superuser) or any(
-        a.department.is_lead and a.role in REGISTRY_ROLES for a in actor.active_assignments()
-    )
+    return bool(actor.acts_over(None, lead=True))
 
 
 REGISTRY_READ_ONLY = "机构名录、备案、从业人员和等级评定由民政部门维护，您只能查看。"
@@ -139,12 +131,9 @@ def can_report(actor: Any, region: Any) -> bool:
     ``region`` (discovery of an unfiled institution, emergency plans, drills, incidents): an
     admin, inspector or leader post of any department over the region. Auditors and liaisons
     read; ``None`` is a system call."""
-    if actor is None or not getattr(actor, "is_authenticated", False) or actor.is_superuser:
+    if actor is None or not getattr(actor, "is_authenticated", False):
         return True
-    return any(
-        a.role in REGISTRY_ROLES and region.code.startswith(a.region.prefix)
-        for a in actor.active_assignments()
-    )
+    return bool(actor.acts_over(region))
 
 
 REPORT_READ_ONLY = "审计员和联络员只能查看，不能登记机构情况。"

@@ -149,22 +149,11 @@ def is_handler(user: Any, complaint: Complaint) -> bool:
     )
 
 
-# Posts that may act on a complaint; auditors and liaisons of the handling department read it
-# (and see the complainant's identity, which is theirs to protect) but do not handle it.
-HANDLING_ROLES = ("admin", "inspector", "leader")
-
-
 def can_act(user: Any, complaint: Complaint, *, lead: bool = False) -> bool:
-    """Whether ``user`` holds a handling post (admin, inspector, leader) of the handling
-    department over the complaint's place — or, with ``lead``, of the lead department."""
-    if user.is_superuser:
-        return True
-    return any(
-        a.role in HANDLING_ROLES
-        and complaint.region.code.startswith(a.region.prefix)
-        and (a.department_id == complaint.handling_department_id or (lead and a.department.is_lead))
-        for a in user.active_assignments()
-    )
+    """Whether ``user`` holds an acting post of the handling department over the complaint's
+    place — or, with ``lead``, of the lead department. Auditors and liaisons of the handling
+    department read it (and see the complainant's identity) but do not handle it."""
+    return bool(user.acts_over(complaint.region, department=complaint.handling_department_id, lead=lead))
 
 
 def _check_handler(user: Any, complaint: Complaint) -> None:

@@ -34,7 +34,7 @@ from inspections.models import Finding, FindingStatus, Inspection, InspectionKin
 from inspections.services import department_covers
 from institutions.models import Institution
 from supervision.core.audit import audit, create_audited, save_audited
-from supervision.core.models import Assignment, Department, Region, Role, User
+from supervision.core.models import ACTING_ROLES, Assignment, Department, Region, Role, User
 from supervision.core.scoping import ensure_visible
 from supervision.deadlines import services as deadlines
 from supervision.documents import services as documents
@@ -72,7 +72,6 @@ log = logging.getLogger(__name__)
 
 NOTICE_TEMPLATE = "documents/rectification_notice.html"
 SUSPENSION_TEMPLATE = "documents/suspension_order.html"
-ISSUING_ROLES = (Role.INSPECTOR, Role.LEADER, Role.ADMIN)
 EVIDENCE_EXTENSIONS = {".pdf", ".jpg", ".jpeg", ".png"}
 MAX_EVIDENCE_BYTES = 15 * 1024 * 1024
 
@@ -107,7 +106,7 @@ def issuing_post(user: Any, institution: Institution) -> Assignment | None:
         return None
     posts = sorted(user.active_assignments(), key=lambda a: (not a.department.is_lead, a.pk))
     for a in posts:
-        if a.role in ISSUING_ROLES and institution.region.code.startswith(a.region.prefix):
+        if a.role in ACTING_ROLES and institution.region.code.startswith(a.region.prefix):
             return a
     return None
 
@@ -117,14 +116,9 @@ def ensure_handler(actor: Any, department: Department, region: Region, body: str
     (inspector, leader, admin) of the department that owns it, posted over ``region``.
     Auditors only read; the lead department coordinates a partner's notice but does not record
     its responses or acceptances. ``actor=None`` is a system call (a task, another service)."""
-    if actor is None or not getattr(actor, "is_authenticated", False) or actor.is_superuser:
+    if actor is None or not getattr(actor, "is_authenticated", False):
         return
-    if any(
-        a.role in ISSUING_ROLES
-        and a.department_id == department.pk
-        and region.code.startswith(a.region.prefix)
-        for a in actor.active_assignments()
-    ):
+    if actor.acts_over(region, department=department):
         return
     raise PermissionDenied(f"此事项由{body}的监管执法人员办理，您只能查看。")
 
