@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: install sysdeps run test lint fmt pytest bench migrate demo clean worker beat
+.PHONY: install sysdeps run test test-random lint fmt pytest bench migrate demo clean worker beat
 
 install: $(STAMP) sysdeps
 
@@ -76,6 +76,10 @@ pytest: install
 	$(BIN)/pytest -m redis $(PYTEST_ARGS)
 
 test: lint pytest
+
+# The same suite in a random order (the seed is printed; PYTEST_ARGS=--random-order-seed=N replays it).
+test-random: install
+	$(BIN)/pytest -n auto --maxprocesses 4 -m "not redis" --random-order-bucket=global $(PYTEST_ARGS)
 
 bench: install
 	$(PYTHON) -m bench

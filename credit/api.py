@@ -6,32 +6,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 from rest_framework.viewsets import GenericViewSet
 
 from institutions.models import Institution
+from supervision.core import policy
 from supervision.core.api_base import ScopedReadOnlyViewSet, ScopedViewSetMixin
 from supervision.core.scoping import get_visible_or_404
 
 from . import services
 from .filters import CreditGradeFilter, CreditRecordFilter, ListingProposalFilter
 from .models import CreditGrade, CreditRecord, Ground, ListingProposal, ListType, RecordKind
-
-
-def _refusal(exc: Exception) -> Exception:
-    if isinstance(exc, DjangoPermissionDenied):
-        return PermissionDenied(str(exc))
-    assert isinstance(exc, DjangoValidationError)
-    if hasattr(exc, "error_dict"):
-        return ValidationError(exc.message_dict)
-    return ValidationError({"non_field_errors": exc.messages})
 
 
 class CreditRecordSerializer(serializers.ModelSerializer):
@@ -77,7 +66,10 @@ class CreditRecordViewSet(
     mixins.CreateModelMixin,
     GenericViewSet,
 ):
-    """Credit records; POST enters a staff-entered fact (court judgment, 失信被执行人, award …)."""
+    """Credit records; POST enters a staff-entered fact (court judgment, 失信被执行人, award …).
+    The post is asked before the input is read; the service judges the record itself (its
+    institution's region, its kind's domain). Refusals and bad input propagate to the API's one
+    exception handler (403 / 400)."""
 
     queryset = CreditRecord.objects.select_related("institution", "department").order_by(
         "-effective_on", "-pk"
@@ -87,14 +79,14 @@ class CreditRecordViewSet(
 
     @extend_schema(request=CreditRecordInput, responses=CreditRecordSerializer)
     def create(self, request, *args: Any, **kwargs: Any) -> Response:
+        policy.require_ever(request.user, CreditRecord, "record")
         data = CreditRecordInput(data=request.data)
         data.is_valid(raise_exception=True)
         d = dict(data.validated_data)
-        inst = get_visible_or_404(Institution.objects.all(), request.user, credit_code=d.pop("credit_code"))
-        try:
-            record = services.record_enter(request.user, inst, d.pop("kind"), **d)
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise _refusal(exc) from exc
+        inst = get_visible_or_404(
+            Institution.objects.select_related("region"), request.user, credit_code=d.pop("credit_code")
+        )
+        record = services.record_enter(request.user, inst, d.pop("kind"), **d)
         return Response(CreditRecordSerializer(record).data, status=201)
 
 
@@ -129,6 +121,9 @@ class ProposalSerializer(serializers.ModelSerializer):
     state_display = serializers.CharField(source="get_state_display", read_only=True)
     evidence = serializers.PrimaryKeyRelatedField(many=True, read_only=True)  # type: ignore[var-annotated]
     allowed_steps = serializers.ListField(child=serializers.CharField(), read_only=True)
+    # From the objection clock (the deadline engine's ``credit.objection``).
+    objection_due = serializers.DateField(read_only=True, allow_null=True)
+    objection_due_provisional = serializers.BooleanField(read_only=True)
 
     class Meta:
         model = ListingProposal
@@ -198,10 +193,12 @@ class BlacklistViewSet(
 ):
     """Listing procedures (joint-punishment list, watch list, industry bans). POST proposes;
     each procedure step is an action: notify, object, review, decide, publish, apply_removal,
-    decide_removal, withdraw. ``approve`` carries the yes/no of review and decisions."""
+    decide_removal, withdraw. ``approve`` carries the yes/no of review and decisions. Every
+    write asks the policy before its input is read (a create: the post; a step: the proposal)."""
 
     queryset = (
-        ListingProposal.objects.select_related("institution", "department")
+        ListingProposal.objects.with_objection_due()
+        .select_related("institution", "department")
         .defer("decision_pdf")
         .order_by("-created_at", "-pk")
         .prefetch_related("evidence")
@@ -211,39 +208,39 @@ class BlacklistViewSet(
 
     @extend_schema(request=ProposalInput, responses=ProposalSerializer)
     def create(self, request, *args: Any, **kwargs: Any) -> Response:
+        policy.require_ever(request.user, ListingProposal, "propose")
         data = ProposalInput(data=request.data)
         data.is_valid(raise_exception=True)
         d = dict(data.validated_data)
-        inst = get_visible_or_404(Institution.objects.all(), request.user, credit_code=d.pop("credit_code"))
+        inst = get_visible_or_404(
+            Institution.objects.select_related("region"), request.user, credit_code=d.pop("credit_code")
+        )
         evidence = list(CreditRecord.objects.visible_to(request.user).filter(pk__in=d.pop("evidence")))
-        try:
-            p = services.proposal_create(request.user, inst, evidence=evidence, **d)
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise _refusal(exc) from exc
+        p = services.proposal_create(request.user, inst, evidence=evidence, **d)
         return Response(ProposalSerializer(p).data, status=201)
 
-    def _step(self, request, call) -> Response:
+    def _step(self, request, step: str, call) -> Response:
         p = self.get_object()
+        policy.require(request.user, p, step)
         data = StepInput(data=request.data)
         data.is_valid(raise_exception=True)
         d = data.validated_data
         d.setdefault("on", None)
-        try:
-            result = call(p, request.user, d)
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise _refusal(exc) from exc
+        result = call(p, request.user, d)
         return Response(ProposalSerializer(result).data)
 
     @extend_schema(request=StepInput, responses=ProposalSerializer)
     @action(detail=True, methods=["post"])
     def notify(self, request, pk=None):
-        return self._step(request, lambda p, u, d: services.proposal_notify(p, actor=u, on=d["on"]))
+        return self._step(request, "notify", lambda p, u, d: services.proposal_notify(p, actor=u, on=d["on"]))
 
     @extend_schema(request=StepInput, responses=ProposalSerializer)
     @action(detail=True, methods=["post"])
     def object(self, request, pk=None):
         return self._step(
-            request, lambda p, u, d: services.proposal_object(p, actor=u, text=d["text"], on=d["on"])
+            request,
+            "object",
+            lambda p, u, d: services.proposal_object(p, actor=u, text=d["text"], on=d["on"]),
         )
 
     @extend_schema(request=StepInput, responses=ProposalSerializer)
@@ -251,6 +248,7 @@ class BlacklistViewSet(
     def review(self, request, pk=None):
         return self._step(
             request,
+            "review",
             lambda p, u, d: services.proposal_review(
                 p, actor=u, opinion=d["text"], recommend_listing=d["approve"], on=d["on"]
             ),
@@ -261,6 +259,7 @@ class BlacklistViewSet(
     def decide(self, request, pk=None):
         return self._step(
             request,
+            "decide",
             lambda p, u, d: services.proposal_decide(
                 p, actor=u, list_it=d["approve"], opinion=d["text"], on=d["on"], permanent=d["permanent"]
             ),
@@ -269,13 +268,17 @@ class BlacklistViewSet(
     @extend_schema(request=StepInput, responses=ProposalSerializer)
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
-        return self._step(request, lambda p, u, d: services.proposal_publish(p, actor=u, on=d["on"]))
+        return self._step(
+            request, "publish", lambda p, u, d: services.proposal_publish(p, actor=u, on=d["on"])
+        )
 
     @extend_schema(request=StepInput, responses=ProposalSerializer)
     @action(detail=True, methods=["post"], url_path="apply-removal")
     def apply_removal(self, request, pk=None):
         return self._step(
-            request, lambda p, u, d: services.proposal_apply_removal(p, actor=u, proof=d["text"], on=d["on"])
+            request,
+            "apply_removal",
+            lambda p, u, d: services.proposal_apply_removal(p, actor=u, proof=d["text"], on=d["on"]),
         )
 
     @extend_schema(request=StepInput, responses=ProposalSerializer)
@@ -284,6 +287,7 @@ class BlacklistViewSet(
         """Decide an early-removal application (``approve`` true: removed; false: stays listed)."""
         return self._step(
             request,
+            "decide_removal",
             lambda p, u, d: services.proposal_decide_removal(
                 p, actor=u, approve=d["approve"], opinion=d["text"], on=d["on"]
             ),
@@ -292,7 +296,9 @@ class BlacklistViewSet(
     @extend_schema(request=StepInput, responses=ProposalSerializer)
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
-        return self._step(request, lambda p, u, d: services.proposal_withdraw(p, actor=u, reason=d["text"]))
+        return self._step(
+            request, "withdraw", lambda p, u, d: services.proposal_withdraw(p, actor=u, reason=d["text"])
+        )
 
 
 def register(router: BaseRouter) -> None:

@@ -35,17 +35,18 @@ class CreditConfig(AppConfig):
 
         register_public_detail_section(list_status)
 
-        from supervision.workcal.services import register_schedule_listener
+        from supervision.core.transitions import register_verbs
+        from supervision.deadlines.services import register_stage_handler
 
-        register_schedule_listener(recount_objection_dues)
+        from .models import OBJECTION_RULE
+        from .services import STEP_LABELS, objection_window_closed
+
+        # The procedure's transition steps ("create" is every app's verb: not ours to name).
+        register_verbs({k: v for k, v in STEP_LABELS.items() if k != "create"})
+        # The objection window is a Deadline: its provisional due date is recounted by the
+        # engine when a year's holidays are published, and its close is this stage handler.
+        register_stage_handler(OBJECTION_RULE, "closed")(objection_window_closed)
 
         from . import public
 
         public.register()
-
-
-def recount_objection_dues(year: int) -> None:
-    """Schedule listener: a published year recounts provisional objection deadlines."""
-    from .services import objection_dues_recompute
-
-    objection_dues_recompute(year)

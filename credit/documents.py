@@ -6,22 +6,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from supervision.core.models import Assignment
+from supervision.core.models import Department, Region
 
 
-def allocate_decision_number(leader: Assignment, year: int) -> str:
+def allocate_decision_number(department: Department, region: Region, year: int) -> str:
+    """The next number of the issuing body (``department`` at ``region``) for ``year``."""
     from supervision.documents.services import document_allocate_number
 
     return document_allocate_number(
         kind="credit_decision",
         kind_short="信惩决",
-        department=leader.department,
-        region=leader.region,
+        department=department,
+        region=region,
         year=year,
     )
 
 
-def render_decision_pdf(proposal: Any, leader: Assignment, listed: bool) -> bytes:
+def render_decision_pdf(proposal: Any, issuer: tuple[Department, Region], listed: bool) -> bytes:
     from supervision.documents.services import render_pdf
 
     from .services import GROUNDS, JOINT_MEASURES, WATCH_MEASURES
@@ -41,6 +42,6 @@ def render_decision_pdf(proposal: Any, leader: Assignment, listed: bool) -> byte
             "ground": GROUNDS[p.ground].label,
             "evidence": list(p.evidence.all()),
             "measures": list(measures.values()),
-            "issuer": f"{leader.region.name}{leader.department.name}",
+            "issuer": f"{issuer[1].name}{issuer[0].name}",
         },
     )

@@ -5,6 +5,9 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from supervision.core.filters import BoundedFilterSet
+from supervision.core.widgets import IsoDateInput
+
 from .models import (
     CreditGrade,
     CreditRecord,
@@ -18,14 +21,14 @@ from .models import (
 )
 
 
-class CreditRecordFilter(django_filters.FilterSet):
+class CreditRecordFilter(BoundedFilterSet):
     credit_code = django_filters.CharFilter(label=_("统一社会信用代码"), lookup_expr="iexact")
     institution = django_filters.CharFilter(
         label=_("机构名称"), field_name="institution__name", lookup_expr="icontains"
     )
     kind = django_filters.ChoiceFilter(label=_("类型"), choices=RecordKind.choices)
     effective_after = django_filters.DateFilter(
-        label=_("生效日期起"), field_name="effective_on", lookup_expr="gte"
+        label=_("生效日期起"), field_name="effective_on", lookup_expr="gte", widget=IsoDateInput
     )
 
     class Meta:
@@ -33,7 +36,7 @@ class CreditRecordFilter(django_filters.FilterSet):
         fields = ["credit_code", "institution", "kind", "effective_after"]
 
 
-class CreditGradeFilter(django_filters.FilterSet):
+class CreditGradeFilter(BoundedFilterSet):
     credit_code = django_filters.CharFilter(label=_("统一社会信用代码"), lookup_expr="iexact")
     institution = django_filters.CharFilter(
         label=_("机构名称"), field_name="institution__name", lookup_expr="icontains"
@@ -46,7 +49,7 @@ class CreditGradeFilter(django_filters.FilterSet):
         fields = ["credit_code", "institution", "grade", "risk_class"]
 
 
-class ListingProposalFilter(django_filters.FilterSet):
+class ListingProposalFilter(BoundedFilterSet):
     list_type = django_filters.ChoiceFilter(label=_("名单类型"), choices=ListType.choices)
     state = django_filters.ChoiceFilter(label=_("状态"), choices=ProposalState.choices)
     ground = django_filters.ChoiceFilter(label=_("列入事由"), choices=Ground.choices)

@@ -20,7 +20,12 @@ from django.utils.translation import gettext_lazy as _
 
 from institutions.models import Institution, Person
 from supervision.core.models import Department, Domain, Region
+from supervision.core.policy import ACTING, LEAD, LEADERS, OWNER, REMIT, Allow, WriteRules
 from supervision.core.scoping import Scope, ScopedQuerySet
+from supervision.core.transitions import StepEvent
+
+# The objection window (陈述申辩期) of a notified listing: a clock of the deadline engine.
+OBJECTION_RULE = "credit.objection"
 
 # --- The ledger ------------------------------------------------------------------------------
 
@@ -47,6 +52,14 @@ class RecordKind(models.TextChoices):
     GRADE_RATING = "grade_rating", _("等级评定")
     COURT_JUDGMENT = "court_judgment", _("司法裁判（人工录入）")
     DISHONEST_DEBTOR = "dishonest_debtor", _("被人民法院列为失信被执行人")
+
+
+def _lead_keeps_unowned(assignment: Any, record: Any) -> bool:
+    """A record with no recording department (fed by the system) is the registry keeper's."""
+    return record is not None and record.department_id is None and bool(assignment.department.is_lead)
+
+
+_lead_keeps_unowned.label = "民政部门（无记录部门的记录）"  # type: ignore[attr-defined]
 
 
 class CreditRecordQuerySet(ScopedQuerySet):
@@ -121,6 +134,26 @@ class CreditRecord(models.Model):
 
     objects = CreditRecordQuerySet.as_manager()
     scope = Scope(region="region", domain="domain", department="department")
+    write_rules = WriteRules(
+        region="region",
+        department="department",
+        domain="domain",
+        label="信用记录",
+        actions={
+            # A record entered by hand (``record_enter``), judged on the unsaved record with the
+            # domain of its kind (``KIND_DOMAIN``). House decision: civil affairs, the lead
+            # department, keeps the registry (000 (十三), 003 附件1 第1项) and records every kind —
+            # awards and commendations, grade ratings, court judgments and other general records
+            # that belong to no partner's domain. A partner department records only kinds of its
+            # own supervision domain (REMIT: a penalty or hazard it found, a registration fact
+            # for market regulation), never an award or a general record on an institution.
+            # Always over the institution's region; auditors and liaisons only read.
+            "record": (Allow(ACTING, LEAD), Allow(ACTING, REMIT)),
+            # Withdrawing a record entered in error is for the department that recorded it (the
+            # lead department for records no department entered), never another's finding.
+            "withdraw": (Allow(ACTING, OWNER), Allow(ACTING, _lead_keeps_unowned)),
+        },
+    )
 
     class Meta:
         verbose_name = _("信用记录")
@@ -385,9 +418,51 @@ def steps_from(state: str) -> list[str]:
     return seen
 
 
+# Chinese labels of the procedure's steps (buttons, messages, the history on the page).
+STEP_LABELS = {
+    "create": "提出拟列入",
+    "notify": "告知当事人",
+    "object": "登记陈述申辩",
+    "elapse": "陈述申辩期届满",
+    "review": "审核",
+    "decide": "作出决定",
+    "publish": "公示",
+    "apply_removal": "申请提前移出",
+    "decide_removal": "移出决定",
+    "expire": "期满移出",
+    "withdraw": "撤回",
+}
+
+
 class RemovalReason(models.TextChoices):
     EXPIRED = "expired", _("期满自动移出")
     EARLY = "early", _("信用修复提前移出")
+
+
+class ListingProposalQuerySet(ScopedQuerySet):
+    def with_objection_due(self) -> ListingProposalQuerySet:
+        """Annotate ``objection_due`` from the objection clock (for lists sorted by it)."""
+        from supervision.deadlines.models import Deadline
+
+        # by the content type's natural key: building the queryset (a viewset's class
+        # attribute) must not query the database
+        clocks = Deadline.objects.filter(
+            content_type__app_label=ListingProposal._meta.app_label,
+            content_type__model=ListingProposal._meta.model_name,
+            object_id=models.OuterRef("pk"),
+            rule__code=OBJECTION_RULE,
+        ).order_by("-pk")
+        return self.annotate(
+            objection_due=models.Subquery(clocks.values("due")[:1]),
+            objection_due_provisional=models.Subquery(clocks.values("provisional")[:1]),
+        )
+
+
+# Procedure steps are taken by the proposing department ("谁监管、谁列入", 103号): its acting posts
+# (admin, inspector, leader) over the institution's region. Auditors and liaisons read.
+_PROPOSER = (Allow(ACTING, OWNER),)
+# Decisions (列入/不予列入, early removal) are a leader's of the proposing department.
+_DECIDER = (Allow(LEADERS, OWNER),)
 
 
 class ListingProposal(models.Model):
@@ -426,16 +501,21 @@ class ListingProposal(models.Model):
     state = models.CharField(
         _("状态"), max_length=20, choices=ProposalState.choices, default=P.DRAFT, db_index=True
     )
+    # None when the system proposed (no user acts for it).
     proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("提出人")
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("提出人"),
     )
     created_at = models.DateTimeField(_("提出时间"), auto_now_add=True)
-    # Notice and objection (告知、陈述申辩)
+    # Notice and objection (告知、陈述申辩). The window itself is the ``credit.objection``
+    # Deadline opened on notice (``objection_clock``): its due date, reminders and close.
     notified_on = models.DateField(_("告知日期"), null=True, blank=True)
-    objection_due = models.DateField(_("陈述申辩截止日"), null=True, blank=True, db_index=True)
-    objection_due_provisional = models.BooleanField(_("截止日按未发布的年度日历计算"), default=False)
-    # The period the clock was opened with: editing the policy changes new notices only, and
-    # publishing a year's calendar recomputes a provisional due date with the same length.
+    # The period told to the party, passed to the clock as its length: editing the policy
+    # changes new notices only.
     objection_workdays = models.PositiveSmallIntegerField(_("陈述申辩期（工作日）"), null=True, blank=True)
     objection_on = models.DateField(_("陈述申辩日期"), null=True, blank=True)
     objection_text = models.TextField(_("陈述申辩意见"), blank=True)
@@ -476,10 +556,41 @@ class ListingProposal(models.Model):
     removed_on = models.DateField(_("移出日期"), null=True, blank=True)
     removal_reason = models.CharField(_("移出原因"), max_length=10, choices=RemovalReason.choices, blank=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = ListingProposalQuerySet.as_manager()
     # Lead department sees every proposal in its jurisdiction; a partner department sees its
     # own proposals and those in its remit's domain.
     scope = Scope(region="region", domain="domain", department="department")
+    write_rules = WriteRules(
+        region="region",
+        department="department",
+        domain="domain",
+        label="名单列入程序",
+        actions={
+            # 谁监管、谁列入 (103号): judged on the unsaved proposal with the ground's domain and
+            # the institution's region: the lead department (民政) lists on any ground, a
+            # partner department on a ground in its remit (fire rescue: a major fire hazard).
+            "propose": (Allow(ACTING, REMIT),),
+            "notify": _PROPOSER,
+            "object": _PROPOSER,  # staff record the party's statement (陈述申辩)
+            "review": _PROPOSER,
+            "publish": _PROPOSER,
+            "withdraw": _PROPOSER,
+            "apply_removal": _PROPOSER,  # staff record the party's application (信用修复)
+            "decide": _DECIDER,
+            "decide_removal": _DECIDER,
+            # The close of the objection window and the end of a term are the system's
+            # (the Deadline's stage handler, the daily sweep): no post takes them.
+            "elapse": (),
+            "expire": (),
+        },
+        reasons={
+            "propose": "谁监管、谁列入：列入事由须属于本部门的监管职责，且机构须在本部门辖区内。",
+            "decide": "作出列入决定须由提出部门负责人（领导岗位）办理，您的岗位无权作出该决定。",
+            "decide_removal": "作出移出决定须由提出部门负责人（领导岗位）办理，您的岗位无权作出该决定。",
+            "elapse": "陈述申辩期由时限引擎按期结束，不能手工办理。",
+            "expire": "列入期限届满由系统按期移出，不能手工办理。",
+        },
+    )
 
     class Meta:
         verbose_name = _("名单列入程序")
@@ -494,12 +605,71 @@ class ListingProposal(models.Model):
             return f"{self.person_name}（{self.institution.name}）"
         return self.institution.name
 
+    def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
+        # the clock is read once per instance (a page asks for it several times)
+        for key in ("_objection_clock", "_objection_due", "_objection_due_provisional"):
+            self.__dict__.pop(key, None)
+        super().refresh_from_db(*args, **kwargs)
+
+    @property
+    def objection_clock(self) -> Any:
+        """The objection window's Deadline (the latest, whatever its state), or None before
+        notice. Whether the window has closed is its decision alone (``objection_closed``)."""
+        if "_objection_clock" not in self.__dict__:
+            from django.contrib.contenttypes.models import ContentType
+
+            from supervision.deadlines.models import Deadline
+
+            self.__dict__["_objection_clock"] = (
+                Deadline.objects.filter(
+                    content_type=ContentType.objects.get_for_model(ListingProposal),
+                    object_id=self.pk,
+                    rule__code=OBJECTION_RULE,
+                )
+                .order_by("-pk")
+                .first()
+                if self.pk
+                else None
+            )
+        return self.__dict__["_objection_clock"]
+
+    @property
+    def objection_due(self) -> dt.date | None:
+        """The last day for a statement, as the clock counts it (display and sorting only)."""
+        if "_objection_due" in self.__dict__:
+            return self.__dict__["_objection_due"]
+        clock = self.objection_clock
+        return clock.due if clock is not None else None
+
+    @objection_due.setter
+    def objection_due(self, value: dt.date | None) -> None:
+        # set by ``ListingProposalQuerySet.with_objection_due``
+        self.__dict__["_objection_due"] = value
+
+    @property
+    def objection_due_provisional(self) -> bool:
+        if "_objection_due_provisional" in self.__dict__:
+            return bool(self.__dict__["_objection_due_provisional"])
+        clock = self.objection_clock
+        return bool(clock is not None and clock.provisional)
+
+    @objection_due_provisional.setter
+    def objection_due_provisional(self, value: bool | None) -> None:
+        self.__dict__["_objection_due_provisional"] = value
+
+    def objection_closed(self, on: dt.date) -> bool:
+        """Whether the objection window has closed by ``on``: decided by its Deadline (the
+        calendar counted it, a published holiday schedule may have moved it), never by a
+        copied date. No clock (not yet notified): not closed."""
+        due = self.objection_due  # the clock's (or its annotation on a list)
+        return due is not None and on > due
+
     def allowed_steps(self, today: dt.date | None = None) -> list[str]:
-        """Steps offered now: the table's, plus review once the objection period has run
-        out (the review step marks it elapsed first)."""
+        """Steps offered now: the table's, plus review once the objection window has closed
+        (the review step marks it elapsed first)."""
         steps = steps_from(self.state)
         today = today or dt.date.today()
-        if self.state == ProposalState.NOTIFIED and self.objection_due and today > self.objection_due:
+        if self.state == ProposalState.NOTIFIED and self.objection_closed(today):
             steps = [s for s in steps if s != "object"]
             steps.insert(0, "review")
         return steps
@@ -516,31 +686,25 @@ class ListingProposal(models.Model):
         return f"{self.term_starts:%Y-%m-%d} 至 {self.term_ends:%Y-%m-%d}"
 
 
-class ProposalEvent(models.Model):
-    """One step of a procedure: who did what, when, from which state to which (the clock-face
-    history shown on the proposal page; the row-level diff is in the audit log)."""
+class ProposalEvent(StepEvent):
+    """One step of a procedure: who did what, when, from which state to which (the history
+    shown on the proposal page; the row-level diff is in the audit log)."""
 
     proposal = models.ForeignKey(
         ListingProposal, on_delete=models.CASCADE, related_name="events", verbose_name=_("程序")
     )
-    step = models.CharField(_("步骤"), max_length=20)
-    from_state = models.CharField(_("原状态"), max_length=20, choices=ProposalState.choices, blank=True)
-    to_state = models.CharField(_("新状态"), max_length=20, choices=ProposalState.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("操作人"),
-    )
-    note = models.TextField(_("说明"), blank=True)
-    at = models.DateTimeField(_("时间"), auto_now_add=True)
 
-    class Meta:
+    class Meta(StepEvent.Meta):
         verbose_name = _("程序记录")
         verbose_name_plural = _("程序记录")
-        ordering = ["at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.proposal_id} {self.step}"
+
+    @property
+    def step_label(self) -> str:
+        return STEP_LABELS.get(self.step) or super().step_label
+
+    @property
+    def to_state_label(self) -> str:
+        return str(ProposalState(self.to_state).label) if self.to_state in ProposalState.values else ""

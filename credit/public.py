@@ -10,7 +10,6 @@ Pages and downloads go through publicity's ``public_page`` (throttle + page cach
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from collections.abc import Iterator
@@ -25,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from institutions.models import Institution
 from institutions.personal import mask_name
+from supervision.core.exports import SafeDictWriter
 from supervision.publicity.registry import (
     Column,
     PublicDataset,
@@ -114,7 +114,7 @@ def blacklist(request: HttpRequest) -> HttpResponse:
 @public_page
 def blacklist_csv(request: HttpRequest) -> HttpResponse:
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=COLUMNS)
+    writer = SafeDictWriter(buf, fieldnames=COLUMNS)
     writer.writeheader()
     for p in public_entries(_list_type(request) if "type" in request.GET else None):
         writer.writerow(public_row(p))

@@ -7,7 +7,7 @@ from celery import shared_task
 
 @shared_task(name="credit.listings_sweep")
 def listings_sweep() -> dict[str, int]:
-    """Daily: elapsed objection periods, expired listings, regrading. Idempotent."""
+    """Daily: registry facts, expired listings, regrading (as the system). Idempotent."""
     from .services import listings_sweep as sweep
 
     return sweep()

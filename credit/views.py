@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from institutions.models import Institution
+from supervision.core import policy
 from supervision.core.scoping import get_visible_or_404
 from supervision.core.web import ScopedDetailView, ScopedListView
 
@@ -34,10 +35,8 @@ STEP_BUTTONS = {
 }
 
 
-def _error_text(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        return "；".join(str(m) for m in exc.messages)
-    return str(exc) or str(_("您没有执行该操作的权限。"))
+def _error_text(exc: ValidationError) -> str:
+    return "；".join(str(m) for m in exc.messages)
 
 
 class RecordListView(ScopedListView):
@@ -107,7 +106,11 @@ class ProposalListView(ScopedListView):
     ]
 
     def base_queryset(self):
-        return ListingProposal.objects.select_related("institution", "department").defer("decision_pdf")
+        return (
+            ListingProposal.objects.with_objection_due()
+            .select_related("institution", "department")
+            .defer("decision_pdf")
+        )
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -116,22 +119,28 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def profile(request: HttpRequest, credit_code: str) -> HttpResponse:
-    """An institution's credit profile: records, grade with reasons, list status."""
+    """An institution's credit profile: records, grade with reasons, list status; a POST
+    enters a record by hand (only the kinds the user's post may record here)."""
     inst = get_visible_or_404(
         Institution.objects.select_related("region"), request.user, credit_code=credit_code
     )
+    kinds = services.staff_kinds_for(request.user, inst)
     if request.method == "POST":
-        form = RecordForm(request.POST)
+        if not kinds:  # refused before the form is read, with the policy's reason
+            policy.require(
+                request.user, services.staff_record(request.user, inst, services.STAFF_KINDS[0]), "record"
+            )
+        form = RecordForm(request.POST, kinds=kinds)
         if form.is_valid():
             try:
                 services.record_enter(request.user, inst, **form.cleaned_data)
-            except (ValidationError, PermissionDenied) as exc:
+            except ValidationError as exc:
                 messages.error(request, _error_text(exc))
             else:
                 messages.success(request, _("信用记录已录入，信用等级已重新计算。"))
                 return redirect("credit:profile", credit_code=credit_code)
     else:
-        form = RecordForm()
+        form = RecordForm(kinds=kinds)
     grade = CreditGrade.objects.filter(institution=inst).first()
     records = (
         CreditRecord.objects.visible_to(request.user).filter(institution=inst).select_related("department")
@@ -155,6 +164,8 @@ def profile(request: HttpRequest, credit_code: str) -> HttpResponse:
             "risk": services.risk_class_for([credit_code])[credit_code],
             "person_matches": services.person_matches(inst, user=request.user),
             "form": form,
+            "may_record": bool(kinds),
+            "may_propose": bool(services.grounds_for(request.user, inst)),
         },
     )
 
@@ -164,12 +175,18 @@ def proposal_new(request: HttpRequest, credit_code: str) -> HttpResponse:
     inst = get_visible_or_404(
         Institution.objects.select_related("region"), request.user, credit_code=credit_code
     )
+    grounds = services.grounds_for(request.user, inst)
+    if request.method == "POST" and not grounds:
+        # 谁监管、谁列入: refused before the form is read, with the policy's reason
+        policy.require(request.user, ListingProposal(institution=inst, region=inst.region), "propose")
     records = list(
         CreditRecord.objects.visible_to(request.user)
         .filter(institution=inst, withdrawn_at__isnull=True)
         .order_by("-effective_on")
     )
-    form = ProposalForm(request.POST or None, records=records, initial={"ground": request.GET.get("ground")})
+    form = ProposalForm(
+        request.POST or None, records=records, grounds=grounds, initial={"ground": request.GET.get("ground")}
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         chosen = [r for r in records if str(r.pk) in data["evidence"]]
@@ -184,7 +201,7 @@ def proposal_new(request: HttpRequest, credit_code: str) -> HttpResponse:
                 person_name=data["person_name"],
                 person_id_number=data["person_id_number"],
             )
-        except (ValidationError, PermissionDenied) as exc:
+        except ValidationError as exc:
             messages.error(request, _error_text(exc))
         else:
             messages.success(request, _("已提出拟列入，请按程序告知当事人。"))
@@ -203,13 +220,14 @@ class ProposalDetailView(ScopedDetailView):
         )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        from supervision.workcal.services import workdays_between
-
         ctx = super().get_context_data(**kwargs)
         p = self.object
         today = services.today()
-        if p.state == ProposalState.NOTIFIED and p.objection_due:
-            ctx["workdays_left"] = workdays_between(today, p.objection_due)
+        clock = p.objection_clock
+        if p.state == ProposalState.NOTIFIED and clock is not None and clock.is_live:
+            ctx["workdays_left"] = clock.workdays_left()
+        ctx["objection_clock"] = clock
+        # The buttons the state allows; the template shows those the policy allows the user.
         ctx["steps"] = [
             {"step": s, "label": STEP_BUTTONS[s][0], "css": STEP_BUTTONS[s][1], "confirm": STEP_BUTTONS[s][2]}
             for s in p.allowed_steps(today)
@@ -224,10 +242,14 @@ class ProposalDetailView(ScopedDetailView):
 @login_required
 @require_POST
 def proposal_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
-    """Run one procedure step through its service; refusals come back as messages."""
+    """Run one procedure step through its service. The policy is asked before the form is read
+    (a refusal is a 403 with its reason); a refused input or state step comes back as a message."""
+    if step not in STEP_BUTTONS:
+        raise Http404("未知的办理步骤")
     p = get_visible_or_404(ListingProposal.objects.defer("decision_pdf"), request.user, pk=pk)
+    policy.require(request.user, p, step)
     form = StepForm(request.POST)
-    if step not in STEP_BUTTONS or not form.is_valid():
+    if not form.is_valid():
         messages.error(request, _("请检查填写的内容。"))
         return redirect("credit:proposal_detail", pk=pk)
     d = form.cleaned_data
@@ -252,7 +274,7 @@ def proposal_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         return redirect("credit:proposal_detail", pk=pk)
     try:
         result = calls[step]()
-    except (ValidationError, PermissionDenied) as exc:
+    except ValidationError as exc:
         messages.error(request, _error_text(exc))
     else:
         messages.success(
@@ -281,7 +303,8 @@ def workbench_panel(request: Any) -> dict[str, Any] | None:
     if user is None or not user.is_authenticated:
         return None
     waiting = (
-        ListingProposal.objects.visible_to(user)
+        ListingProposal.objects.with_objection_due()
+        .visible_to(user)
         .filter(
             state__in=[
                 ProposalState.NOTIFIED,

@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import Draw, Finding, Inspection, InspectionItem, InspectionPlan, Inspector, InspectorConflict
+from .querysets import ReferralProgress
 
 
 @admin.register(InspectionItem)
@@ -55,7 +57,14 @@ class InspectionAdmin(admin.ModelAdmin):
 
 @admin.register(Finding)
 class FindingAdmin(admin.ModelAdmin):
-    list_display = ("institution", "domain", "severity", "status", "supervising_department", "needs_referral")
-    list_filter = ("severity", "status", "needs_referral", "listed_supervision")
+    list_display = ("institution", "domain", "severity", "status", "supervising_department", "referral")
+    list_filter = ("severity", "status", "listed_supervision")
     raw_id_fields = ("institution", "inspection", "item_result")
-    readonly_fields = ("status", "needs_referral", "listed_supervision")
+    readonly_fields = ("status", "listed_supervision")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_progress()
+
+    @admin.display(description=_("抄告"))
+    def referral(self, obj: Finding) -> str:
+        return str(ReferralProgress(obj.referral_progress).label)  # type: ignore[attr-defined]

@@ -25,6 +25,7 @@ class InspectionsConfig(AppConfig):
             models.InspectionPlan,
             models.Draw,
             models.Inspection,
+            models.InspectorConfirmation,
             models.ItemResult,
             models.Evidence,
             models.Finding,
@@ -33,11 +34,9 @@ class InspectionsConfig(AppConfig):
         register_scope_extension(joint_inspection_scope)
         register_panel(major_hazards_panel)
 
-        from supervision.referrals.services import register_result_listener
+        from supervision.core.transitions import register_verbs
 
-        from .services import finding_record_referral_result
-
-        register_result_listener(finding_record_referral_result, model=models.Finding)
+        register_verbs(models.VERBS)
 
         # Credit sits on the floor below: its grades raise the draw's risk class (001 (十二)).
         from django.apps import apps

@@ -1,5 +1,6 @@
 """Demo data: the starter item list, inspectors for the demo counties, one plan with a
-revealed draw and one closed and published inspection with a fire finding. Idempotent."""
+revealed draw and one complete, closed and published inspection with a fire finding.
+Idempotent."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from typing import Any
 
 def seed(stdout: Any) -> None:
     from institutions.models import Institution
-    from supervision.core.models import Department, Domain, Region, User
+    from supervision.core import policy
+    from supervision.core.models import Department, Domain, Region
 
     from . import services
     from .models import InspectionItem, InspectionPlan, Inspector
@@ -47,14 +49,26 @@ def seed(stdout: Any) -> None:
         )
         if not made:
             continue
-        actor = User.objects.filter(is_superuser=True).first()
+        actor = policy.SYSTEM  # the demo acts as the system (audit rows name no user)
         draw = services.draw_execute(services.draw_create(plan, actor=actor), actor=actor)
         services.draw_reveal(draw, actor=actor)
         first = draw.inspections.first()
         fire = InspectionItem.objects.get(code="fire-passages")
         if first is not None and first.team.count() >= 2:
             services.item_result_record(first, fire, actor=actor, outcome="fail", note="二楼疏散通道堆放杂物")
-            services.inspection_close(first, actor=actor)
+            # A complete record, as closing requires: every required item, the team's
+            # confirmations and the representative's signature.
+            for item in services.required_items(first):
+                if item.pk != fire.pk:
+                    services.item_result_record(first, item, actor=actor, outcome="pass")
+            for inspector in first.team.select_related("user"):
+                services.inspection_confirm_inspector(first, inspector, actor=inspector.user or actor)
+            services.inspection_sign(
+                first, actor=actor, name=first.institution.principal or "王院长", acknowledged=True
+            )
+            services.inspection_close(
+                first, actor=actor, note="二楼疏散通道堆放杂物，已责令限期整改；其余检查事项符合要求。"
+            )
             services.inspection_publish(
                 first, actor=actor, summary="检查发现疏散通道堆放杂物，已责令限期整改。"
             )

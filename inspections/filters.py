@@ -6,6 +6,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from supervision.core.filters import BoundedFilterSet
 from supervision.core.models import Department, Domain
 
 from .models import (
@@ -20,9 +21,10 @@ from .models import (
     Inspector,
     Severity,
 )
+from .querysets import RectificationProgress
 
 
-class StyledFilterSet(django_filters.FilterSet):
+class StyledFilterSet(BoundedFilterSet):
     """Bootstrap classes on the filter form's widgets."""
 
     def __init__(self, *args, **kwargs) -> None:
@@ -130,7 +132,11 @@ class FindingFilter(StyledFilterSet):
     supervising_department = django_filters.ModelChoiceFilter(
         queryset=Department.objects.all(), label=_("监管部门")
     )
-    needs_referral = django_filters.BooleanFilter(label=_("需抄告"))
+    # Read from the referral, the notice item and its clock (``FindingQuerySet.with_progress``).
+    needs_referral = django_filters.BooleanFilter(method="filter_needs_referral", label=_("需抄告"))
+    rectification = django_filters.ChoiceFilter(
+        choices=RectificationProgress.choices, method="filter_rectification", label=_("整改进度")
+    )
     listed_supervision = django_filters.BooleanFilter(label=_("挂牌督办"))
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("已逾期"))
     institution = django_filters.NumberFilter(field_name="institution_id", widget=forms.HiddenInput)
@@ -145,15 +151,23 @@ class FindingFilter(StyledFilterSet):
             "status",
             "supervising_department",
             "needs_referral",
+            "rectification",
             "listed_supervision",
             "institution",
             "inspection",
         ]
 
-    def filter_overdue(self, queryset, name, value):
-        import datetime as dt
-
+    def filter_needs_referral(self, queryset, name, value):
         if value is None:
             return queryset
-        overdue = dict(status=FindingStatus.OPEN, rectify_by__lt=dt.date.today())
-        return queryset.filter(**overdue) if value else queryset.exclude(**overdue)
+        return queryset.with_progress().filter(awaiting_referral=value)
+
+    def filter_rectification(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.with_progress().filter(rectification_progress=value)
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.with_progress().filter(rectification_overdue=value)

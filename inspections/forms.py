@@ -8,7 +8,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from institutions.models import Institution
+from supervision.core import policy
 from supervision.core.models import Department, Domain
+from supervision.core.widgets import IsoDateInput
 
 from .models import Inspection, InspectionKind, InspectionPlan, Inspector, ItemResult, Severity
 
@@ -36,6 +38,12 @@ class PlanForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if regions is not None:
             cast(forms.ModelChoiceField, self.fields["region"]).queryset = regions
+        if user is not None and not user.is_superuser:
+            # A plan is made for a department the user holds an acting post in; the service asks
+            # the policy about the department and the region together.
+            acting = [a.department_id for a in user.active_assignments() if a.role in policy.ACTING]
+            field = cast(forms.ModelChoiceField, self.fields["department"])
+            field.queryset = Department.objects.filter(pk__in=acting)
 
     def clean_sampling_ratio(self):
         ratio = self.cleaned_data["sampling_ratio"]
@@ -118,9 +126,7 @@ class InspectionCreateForm(forms.Form):
         label=_("联合检查部门"),
         widget=forms.CheckboxSelectMultiple,
     )
-    scheduled_on = forms.DateField(
-        label=_("计划检查日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    scheduled_on = forms.DateField(label=_("计划检查日期"), required=False, widget=IsoDateInput)
     previous = forms.ModelChoiceField(
         queryset=Inspection.objects.none(), required=False, label=_("原检查（复查时必选）")
     )
@@ -144,8 +150,25 @@ class SignForm(forms.Form):
     acknowledged = forms.BooleanField(label=_("机构代表已知悉并确认检查结果"), required=True)
 
 
+class RefusalForm(forms.Form):
+    name = forms.CharField(label=_("拒绝签字的机构代表"), max_length=50)
+    witness = forms.CharField(label=_("见证人"), max_length=50)
+    note = forms.CharField(
+        label=_("拒签情况说明"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ConfirmForm(forms.Form):
+    inspector = forms.ModelChoiceField(queryset=Inspector.objects.none(), label=_("检查人员"))
+
+    def __init__(self, *args: Any, inspection: Inspection | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if inspection is not None:
+            cast(forms.ModelChoiceField, self.fields["inspector"]).queryset = inspection.team.all()
+
+
 class CloseForm(forms.Form):
-    inspected_on = forms.DateField(label=_("检查日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    inspected_on = forms.DateField(label=_("检查日期"), widget=IsoDateInput)
     note = forms.CharField(label=_("检查情况"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
@@ -192,9 +215,7 @@ class FindingForm(forms.Form):
     rectification_required = forms.CharField(
         label=_("整改要求"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
-    rectify_by = forms.DateField(
-        label=_("整改期限"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    rectify_by = forms.DateField(label=_("整改期限"), required=False, widget=IsoDateInput)
     responsible_person = forms.CharField(label=_("机构责任人"), max_length=50, required=False)
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:

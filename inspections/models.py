@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -16,8 +17,11 @@ from django.utils.translation import gettext_lazy as _
 
 from institutions.models import Institution
 from supervision.core.models import Department, Domain, Region, Remit, RemitRole
+from supervision.core.policy import ACTING, OWNER, REMIT, Allow, WriteRules
 from supervision.core.scoping import Scope, ScopedQuerySet
 from supervision.workcal.services import add_months
+
+from .querysets import FindingQuerySet, RectificationProgress, ReferralProgress
 
 # --- publication periods ------------------------------------------------------------------
 # How long a published inspection result (一公开) stays on the public pages. Leaving is a query on
@@ -251,6 +255,16 @@ class InspectionPlan(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     scope = Scope(region="region", department="department")
+    # The plan's department plans and draws at the plan's region (001 (十): the department that
+    # inspects draws). No seed document reserves committing, revealing or redrawing for leaders,
+    # so every acting post (admin, inspector, leader) may; auditors and liaisons only read. A
+    # township post does not draw for its county's plan (the plan's region is the county).
+    write_rules = WriteRules(
+        region="region",
+        department="department",
+        label="年度抽查计划",
+        actions={"create": (Allow(ACTING, OWNER),), "draw": (Allow(ACTING, OWNER),)},
+    )
 
     class Meta:
         verbose_name = _("年度抽查计划")
@@ -269,6 +283,14 @@ class DrawStatus(models.TextChoices):
     EXECUTED = "executed", _("已抽取")
     REVEALED = "revealed", _("已公开种子")
     SUPERSEDED = "superseded", _("已作废（重新抽取）")
+
+
+class DrawExclusion(models.TextChoices):
+    """Why an institution is not a candidate of a later draw of the same plan (published in
+    the draw's ``inputs["excluded"]``; the algorithm never reads it)."""
+
+    PENDING = "pending", _("本计划已有待检查任务")
+    INSPECTED = "inspected", _("本计划本期已检查")
 
 
 DRAW_TRANSITIONS: dict[tuple[str, str], str] = {
@@ -304,6 +326,18 @@ class Draw(models.Model):
         verbose_name=_("被替代的抽取"),
     )
     redraw_reason = models.TextField(_("重新抽取原因"), blank=True)
+    # A team left smaller than the plan's team size after recusal (回避后人员不足) is executed only
+    # on this explicit confirmation; who confirmed and when are kept (and audited).
+    short_team_accepted = models.BooleanField(_("确认回避后人员不足仍执行"), default=False)
+    short_team_accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("人员不足确认人"),
+    )
+    short_team_accepted_at = models.DateTimeField(_("人员不足确认时间"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -318,6 +352,17 @@ class Draw(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     scope = Scope(region="plan__region", department="plan__department")
+    # A draw is its plan's: the same posts execute it, reveal its seed, redraw it and accept
+    # short teams (see ``InspectionPlan.write_rules``).
+    write_rules = WriteRules(
+        region="plan__region",
+        department="plan__department",
+        label="随机抽取",
+        actions={
+            action: (Allow(ACTING, OWNER),)
+            for action in ("execute", "reveal", "redraw", "accept_short_teams")
+        },
+    )
 
     class Meta:
         verbose_name = _("随机抽取")
@@ -365,11 +410,48 @@ INSPECTION_TRANSITIONS: dict[tuple[str, str], str] = {
 }
 
 
+# Chinese labels of the steps above and the other audited verbs of this app (registered in
+# apps.py; the transition helper names a refused step by them). The registry is shared by every
+# app, so the common verbs carry their common labels.
+VERBS: dict[str, str] = {
+    "commit": "发起随机抽取",
+    "execute": "执行抽取",
+    "reveal": "公开随机种子",
+    "redraw": "重新抽取",
+    "accept_short_teams": "确认人员不足仍执行",
+    "plan": "生成检查任务",
+    "record": "录入",
+    "sign": "签字确认",
+    "refuse_to_sign": "记录拒签",
+    "confirm": "确认",
+    "upload": "上传",
+    "close": "办结",
+    "publish": "公开",
+    "cancel": "取消",
+    "grade": "调整隐患等级",
+    "flag_for_referral": "移交监管部门",
+}
+
+
 class Conclusion(models.TextChoices):
     COMPLIANT = "compliant", _("未发现问题")
     ISSUES = "issues", _("发现问题，责令整改")
     SERIOUS = "serious", _("发现重大隐患")
     CLOSED_DOWN = "not_found", _("未发现检查对象（停业/失联）")
+
+
+def _inspecting_department(assignment: Any, inspection: Any) -> bool:
+    """The relation of publishing (谁检查、谁公开): the inspecting department itself, not a partner."""
+    return inspection is not None and assignment.department_id == inspection.department_id
+
+
+_inspecting_department.label = "检查部门"  # type: ignore[attr-defined]
+
+# What the inspecting department and, in a joint inspection, its partner departments do on
+# site (000 (十), 001 (十)): record, sign, confirm, record a refusal, upload evidence, close,
+# cancel. Which department records an item (谁检查、谁录入) is decided by the service from the
+# remit matrix (``recording_department``); whether a post may record at all is decided here.
+ON_SITE = (Allow(ACTING, OWNER),)
 
 
 class InspectionQuerySet(ScopedQuerySet):
@@ -431,6 +513,11 @@ class Inspection(models.Model):
     representative_name = models.CharField(_("机构签字人"), max_length=50, blank=True)
     representative_signed_at = models.DateTimeField(_("签字时间"), null=True, blank=True)
     representative_ack = models.BooleanField(_("机构已确认检查结果"), default=False)
+    # When the representative refuses to sign, the refusal is recorded with a witness instead
+    # (``representative_name`` is then the person who refused).
+    refusal_witness = models.CharField(_("拒签见证人"), max_length=50, blank=True)
+    refusal_note = models.CharField(_("拒签情况说明"), max_length=300, blank=True)
+    refusal_recorded_at = models.DateTimeField(_("拒签记录时间"), null=True, blank=True)
     public_summary = models.TextField(_("公开摘要"), blank=True, help_text=_("公开页面显示，不含个人信息"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -454,6 +541,22 @@ class Inspection(models.Model):
     objects = InspectionQuerySet.as_manager()
     # Partner departments of a joint inspection see it through a scope extension (apps.py).
     scope = Scope(region="institution__region", department="department")
+    # Acting posts (admin, inspector, leader) of the inspecting or a partner department over the
+    # institution's region; auditors and liaisons read. A create is judged with the inspecting
+    # department and the institution's region given. Results are published by the department
+    # that inspected (谁检查、谁录入、谁公开, 000 (十)).
+    write_rules = WriteRules(
+        region="institution__region",
+        department=("department", "partner_departments"),
+        label="检查",
+        actions={
+            **{
+                action: ON_SITE
+                for action in ("create", "record", "sign", "confirm", "refuse", "evidence", "close", "cancel")
+            },
+            "publish": (Allow(ACTING, _inspecting_department),),
+        },
+    )
 
     class Meta:
         verbose_name = _("检查")
@@ -472,10 +575,51 @@ class Inspection(models.Model):
     def is_open(self) -> bool:
         return self.status in (IS.PLANNED, IS.IN_PROGRESS)
 
+    @property
+    def representative_signed(self) -> bool:
+        return self.representative_signed_at is not None and self.representative_ack
+
+    @property
+    def signature_refused(self) -> bool:
+        return self.refusal_recorded_at is not None and bool(self.refusal_witness)
+
     def is_public(self, on: dt.date | None = None) -> bool:
         """The result is shown on the public pages on ``on`` (today): published, in its period."""
         on = on or timezone.localdate()
         return self.status == IS.PUBLISHED and self.published_until is not None and self.published_until >= on
+
+
+class InspectorConfirmation(models.Model):
+    """One inspector of the team confirms the inspection record (执法人员确认) before it is
+    closed. Recorded by the inspector's own account when they have one, otherwise by a colleague
+    on their behalf (``confirmed_by`` says who)."""
+
+    inspection = models.ForeignKey(
+        Inspection, on_delete=models.CASCADE, related_name="confirmations", verbose_name=_("检查")
+    )
+    inspector = models.ForeignKey(
+        Inspector, on_delete=models.PROTECT, related_name="confirmations", verbose_name=_("检查人员")
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("登记人"),
+    )
+    confirmed_at = models.DateTimeField(_("确认时间"))
+
+    class Meta:
+        verbose_name = _("检查人员确认")
+        verbose_name_plural = _("检查人员确认")
+        ordering = ["confirmed_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["inspection", "inspector"], name="uniq_inspector_confirmation")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.inspection_id} · {self.inspector}"
 
 
 class ItemOutcome(models.TextChoices):
@@ -573,18 +717,20 @@ class FindingStatus(models.TextChoices):
     CLOSED = "closed", _("已销号")
 
 
-class FindingQuerySet(ScopedQuerySet):
-    def open(self) -> FindingQuerySet:
-        return self.filter(status=FindingStatus.OPEN)
+def _found_by_department(assignment: Any, finding: Any) -> bool:
+    """The finder's department: it hands an out-of-remit finding to the responsible one."""
+    return finding is not None and assignment.department_id == finding.found_by_department_id
 
-    def major_open(self) -> FindingQuerySet:
-        return self.open().filter(severity=Severity.MAJOR)
+
+_found_by_department.label = "发现部门"  # type: ignore[attr-defined]
 
 
 class Finding(models.Model):
     """A problem or hazard (安全隐患) found at an institution. The three lists (隐患、整改、责任
     清单) are views of these rows. ``supervising_department`` answers for the domain by remit;
-    a finding outside the finder's remit is flagged ``needs_referral``."""
+    a finding outside the finder's remit is handed to that department and referred to it in
+    writing. Where the referral, the rectification notice and its period stand is read from
+    those records (``objects.with_progress()``, ``querysets.py``), never copied here."""
 
     institution = models.ForeignKey(
         Institution, on_delete=models.PROTECT, related_name="findings", verbose_name=_("机构")
@@ -614,6 +760,7 @@ class Finding(models.Model):
     description = models.TextField(_("问题描述"))
     evidence_note = models.TextField(_("证据"), blank=True)
     rectification_required = models.TextField(_("整改要求"), blank=True)
+    # The period the finder wrote on the spot; once a notice is issued, its item's clock binds.
     rectify_by = models.DateField(_("整改期限"), null=True, blank=True)
     responsible_person = models.CharField(_("机构责任人"), max_length=50, blank=True)
     supervising_department = models.ForeignKey(
@@ -631,10 +778,7 @@ class Finding(models.Model):
         verbose_name=_("发现人"),
     )
     found_on = models.DateField(_("发现日期"), default=dt.date.today)
-    needs_referral = models.BooleanField(_("需抄告"), default=False, db_index=True)
     listed_supervision = models.BooleanField(_("挂牌督办"), default=False, db_index=True)
-    referral_result = models.TextField(_("抄告处理结果"), blank=True)
-    referral_result_at = models.DateTimeField(_("结果互认时间"), null=True, blank=True)
     status = models.CharField(
         _("状态"), max_length=10, choices=FindingStatus.choices, default=FindingStatus.OPEN, db_index=True
     )
@@ -645,6 +789,24 @@ class Finding(models.Model):
 
     objects = FindingQuerySet.as_manager()
     scope = Scope(region="institution__region", domain="domain", department="supervising_department")
+    # A finding is recorded by an acting post of the finder's department over the institution's
+    # region (``create`` is judged with that department given; inside an inspection the service
+    # also asks the inspection's ``record``); any department records what it finds and an
+    # out-of-remit finding is handed over by remit (000 (十)). The supervising department grades
+    # it. Its rectification is marked by the department whose remit covers it (the notice's
+    # acceptance). Auditors and liaisons read.
+    write_rules = WriteRules(
+        region="institution__region",
+        department="supervising_department",
+        domain="domain",
+        label="问题隐患",
+        actions={
+            "create": (Allow(ACTING, OWNER),),
+            "hand_over": (Allow(ACTING, _found_by_department),),
+            "set_severity": (Allow(ACTING, OWNER),),
+            "rectify": (Allow(ACTING, OWNER), Allow(ACTING, REMIT)),
+        },
+    )
 
     class Meta:
         verbose_name = _("问题隐患")
@@ -655,9 +817,28 @@ class Finding(models.Model):
         return f"{self.institution} · {self.domain} · {self.get_severity_display()}"
 
     @property
-    def is_overdue(self) -> bool:
-        return (
-            self.status == FindingStatus.OPEN
-            and self.rectify_by is not None
-            and self.rectify_by < timezone.localdate()
-        )
+    def referral_required(self) -> bool:
+        """Handed by remit to another department than the one that found it: the finder owes
+        that department a written referral (000 (十))."""
+        return self.supervising_department_id != self.found_by_department_id
+
+    # Labels of the ``with_progress`` annotations (the finding must come from that queryset).
+    def get_referral_progress_display(self) -> str:
+        return str(ReferralProgress(self.referral_progress).label)  # type: ignore[attr-defined]
+
+    def get_rectification_progress_display(self) -> str:
+        return str(RectificationProgress(self.rectification_progress).label)  # type: ignore[attr-defined]
+
+    def referral_snapshot(self) -> dict[str, Any]:
+        """What the referral form pre-fills for this finding (duck-typed by the referrals app)."""
+        inst = self.institution
+        return {
+            "title": f"{inst.name}{self.domain.name}问题抄告",
+            "institution_name": inst.name,
+            "credit_code": inst.credit_code or "",
+            "description": self.description,
+            "evidence_summary": self.evidence_note,
+            "domain": self.domain_id,
+            "to_department": self.supervising_department_id if self.referral_required else None,
+            "found_on": self.found_on,
+        }

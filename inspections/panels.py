@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import F
+
 from supervision.core.models import Role
 
 PANEL_LIMIT = 20
@@ -20,8 +22,9 @@ def major_hazards_panel(request: Any) -> dict[str, Any] | None:
     qs = (
         visible.major_open()
         .filter(listed_supervision=True)
+        .with_progress()
         .select_related("institution", "domain", "supervising_department")
-        .order_by("rectify_by", "found_on", "pk")
+        .order_by(F("rectification_due").asc(nulls_last=True), "found_on", "pk")
     )
     rows = list(qs[:PANEL_LIMIT])
     return {

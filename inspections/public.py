@@ -40,7 +40,7 @@ from supervision.publicity.registry import (
 from supervision.publicity.web import invalidate_public_pages, public_page
 
 from .draw import algorithm_of, run_draw, seed_hash
-from .models import Draw, Inspection, InspectionStatus
+from .models import Draw, DrawExclusion, Inspection, InspectionStatus
 
 PAGE_SIZE = 25
 
@@ -128,7 +128,22 @@ def public_name(row: dict[str, Any]) -> str:
 
 def public_inputs(inputs: dict[str, Any]) -> dict[str, Any]:
     rows = [{**r, "name": public_name(r)} for r in inputs.get("institutions", [])]
-    return {**inputs, "institutions": rows}
+    out = {**inputs, "institutions": rows}
+    if "excluded" in inputs:
+        out["excluded"] = [{**r, "name": public_name(r)} for r in inputs["excluded"]]
+    return out
+
+
+def _reason(value: str) -> str:
+    return str(DrawExclusion(value).label) if value in DrawExclusion.values else value
+
+
+def public_excluded(inputs: dict[str, Any]) -> list[dict[str, Any]]:
+    """The institutions a draw left out because the plan had already drawn them, for display."""
+    return [
+        {"code": r["code"], "name": public_name(r), "reason": _reason(r.get("reason", ""))}
+        for r in inputs.get("excluded", [])
+    ]
 
 
 def verify(draw: Draw) -> dict[str, Any]:
@@ -164,6 +179,7 @@ def draw_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "check": check,
             "algorithm": algorithm_of(draw.inputs),
             "redraw": getattr(draw, "redraw", None),
+            "excluded": public_excluded(draw.inputs),
         },
     )
 
@@ -191,7 +207,9 @@ def result_detail(request: HttpRequest, pk: int) -> HttpResponse:
     inspection = published_results().filter(pk=pk).first()
     if inspection is None:  # never published, or its publication period has ended
         raise Http404
-    findings = inspection.findings.select_related("domain", "item_result__item").order_by("pk")
+    findings = (
+        inspection.findings.with_progress().select_related("domain", "item_result__item").order_by("pk")
+    )
     return until_midnight(
         render(request, "public/inspections_result.html", {"inspection": inspection, "findings": findings})
     )

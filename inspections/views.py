@@ -8,31 +8,37 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from supervision.core import policy
 from supervision.core.querysets import regions_visible_to
 from supervision.core.scoping import get_visible_or_404
 from supervision.core.web import ScopedDetailView, ScopedListView
+from supervision.files import store as files
 
 from . import services
 from .filters import FindingFilter, InspectionFilter, InspectorFilter, ItemFilter, PlanFilter
 from .forms import (
     CloseForm,
+    ConfirmForm,
     EvidenceForm,
     FindingForm,
     InspectionCreateForm,
     PlanForm,
     PublishForm,
     RedrawForm,
+    RefusalForm,
     SignForm,
 )
 from .models import (
     Draw,
+    DrawExclusion,
     Evidence,
     Finding,
     Inspection,
@@ -43,6 +49,7 @@ from .models import (
     ItemOutcome,
     Severity,
 )
+from .querysets import RectificationProgress
 
 
 def _errors(request: HttpRequest, exc: ValidationError) -> None:
@@ -56,31 +63,76 @@ def _errors(request: HttpRequest, exc: ValidationError) -> None:
 @login_required
 def overview(request: HttpRequest) -> HttpResponse:
     """监管概览: open 重大 hazards under 挂牌督办 (every one, until closed), open findings by
-    grade, findings awaiting referral and draws whose seed is not yet revealed — all within
-    the user's scope. The workbench panel shows the first rows of the same list to leaders."""
-    findings: Any = Finding.objects.visible_to(request.user)
+    grade, where findings stand (需抄告, rectification progress, overdue) and draws whose seed is
+    not yet revealed — all within the user's scope. Every figure is counted on the annotations
+    the finding pages show (``with_progress``) and links to the list filtered the same way
+    (the ``FindingFilter``), so the list shows the same number. The workbench panel shows the
+    first rows of the same 挂牌督办 list to leaders."""
+    visible: Any = Finding.objects.visible_to(request.user)
+    findings = visible.with_progress()
     major = (
         findings.major_open()
         .filter(listed_supervision=True)
         .select_related("institution", "domain", "supervising_department")
-        .order_by("rectify_by", "found_on", "pk")
+        .order_by(F("rectification_due").asc(nulls_last=True), "found_on", "pk")
     )
     by_severity = dict(
-        findings.open().values_list("severity").annotate(n=Count("pk")).values_list("severity", "n")
+        visible.open().values_list("severity").annotate(n=Count("pk")).values_list("severity", "n")
     )
+    counted = findings.aggregate(
+        needs_referral=Count("pk", filter=Q(awaiting_referral=True)),
+        overdue=Count("pk", filter=Q(rectification_overdue=True)),
+        **{state: Count("pk", filter=Q(rectification_progress=state)) for state in OVERVIEW_PROGRESS},
+    )
+    finding_list = reverse("inspections:finding_list")
+    progress = [
+        {
+            "label": _("需抄告的问题"),
+            "count": counted["needs_referral"],
+            "url": f"{finding_list}?needs_referral=true",
+            "key": "needs_referral",
+        },
+        *(
+            {
+                "label": RectificationProgress(state).label,
+                "count": counted[state],
+                "url": f"{finding_list}?rectification={state}",
+                "key": state,
+            }
+            for state in OVERVIEW_PROGRESS
+        ),
+        {
+            "label": _("整改逾期"),
+            "count": counted["overdue"],
+            "url": f"{finding_list}?overdue=true",
+            "key": "overdue",
+        },
+    ]
     return render(
         request,
         "inspections/overview.html",
         {
             "major": major,
-            "severity_counts": [(label, by_severity.get(value, 0)) for value, label in Severity.choices],
-            "referral_count": findings.open().filter(needs_referral=True).count(),
+            "severity_counts": [
+                (label, by_severity.get(value, 0), f"{finding_list}?severity={value}&status=open")
+                for value, label in Severity.choices
+            ],
+            "progress_counts": progress,
             "unrevealed_draws": Draw.objects.visible_to(request.user)
             .filter(status__in=["committed", "executed"])
             .select_related("plan")
             .order_by("created_at"),
         },
     )
+
+
+# The rectification states the overview counts (the open ones; 已整改 and 已销号 are history).
+OVERVIEW_PROGRESS = (
+    RectificationProgress.NO_NOTICE,
+    RectificationProgress.RECTIFYING,
+    RectificationProgress.RESPONDED,
+    RectificationProgress.REJECTED,
+)
 
 
 # --- item list and inspector directory -----------------------------------------------------------
@@ -197,6 +249,7 @@ class ObjectDirectoryView(ScopedListView):
         for inst in page:
             inst.risk_class = classes.get(inst.pk, "low")
         ctx["object_list"] = page
+        ctx["may_inspect"] = policy.can_ever(self.request.user, Inspection, "create")
         return ctx
 
 
@@ -214,25 +267,27 @@ class PlanListView(ScopedListView):
             draw_count=Count("draws")
         )
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        ctx["may_create"] = policy.can_ever(self.request.user, InspectionPlan, "create")
+        return ctx
+
 
 @login_required
 def plan_create(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":  # before the form is read: a refused post gets 403 whatever it sends
+        policy.require_ever(request.user, InspectionPlan, "create")
     regions = regions_visible_to(request.user)
-    form = PlanForm(request.POST or None, regions=regions, initial={"year": timezone.localdate().year})
+    form = PlanForm(
+        request.POST or None, user=request.user, regions=regions, initial={"year": timezone.localdate().year}
+    )
     if request.method == "POST" and form.is_valid():
-        department = form.cleaned_data["department"]
-        user: Any = request.user
-        allowed = user.is_superuser or any(
-            a.department_id == department.pk and form.cleaned_data["region"].code.startswith(a.region.prefix)
-            for a in user.active_assignments()
-        )
-        if not allowed:
-            form.add_error("department", _("只能为本部门、本辖区制定计划。"))
+        try:
+            plan = services.plan_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            for msg in exc.messages:
+                form.add_error(None, msg)
         else:
-            plan = form.save(commit=False)
-            plan.created_by = request.user
-            plan.save()
-            form.save_m2m()
             messages.success(request, _("抽查计划已保存。"))
             return redirect("inspections:plan_detail", pk=plan.pk)
     return render(request, "inspections/plan_form.html", {"form": form})
@@ -310,6 +365,7 @@ class CoverageView(ScopedListView):
         ctx = super().get_context_data(**kwargs)
         ctx["plan"] = self.plan
         ctx["period"] = services.coverage_period(self.plan)
+        ctx["may_inspect"] = policy.can_ever(self.request.user, Inspection, "create")
         return ctx
 
 
@@ -317,6 +373,7 @@ class CoverageView(ScopedListView):
 @require_POST
 def draw_create(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_visible_or_404(InspectionPlan.objects.all(), request.user, pk=pk)
+    policy.require(request.user, plan, "draw")
     try:
         draw = services.draw_create(plan, actor=request.user)
     except ValidationError as exc:
@@ -331,7 +388,9 @@ class DrawDetailView(ScopedDetailView):
     template_name = "inspections/draw_detail.html"
 
     def base_queryset(self) -> QuerySet:
-        return Draw.objects.select_related("plan__region", "plan__department", "previous")
+        return Draw.objects.select_related(
+            "plan__region", "plan__department", "previous", "short_team_accepted_by"
+        )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
@@ -349,13 +408,23 @@ class DrawDetailView(ScopedDetailView):
                     "short": row["code"] in draw.result.get("short", []),
                 }
             )
+        at_risk = set(services.short_team_candidates(draw.inputs))
         ctx.update(
             rows=rows,
             redraw_form=RedrawForm(),
             inspections=draw.inspections.select_related("institution").order_by("institution__name"),
             risk_counts=_risk_counts(draw),
+            excluded=[
+                {**r, "reason_display": _exclusion_label(r.get("reason", ""))}
+                for r in draw.inputs.get("excluded", [])
+            ],
+            short_risk=[r for r in draw.inputs.get("institutions", []) if r["code"] in at_risk],
         )
         return ctx
+
+
+def _exclusion_label(reason: str) -> str:
+    return str(DrawExclusion(reason).label) if reason in DrawExclusion.values else reason
 
 
 def _inspector_pks(draw: Draw) -> list[int]:
@@ -369,13 +438,21 @@ def _risk_counts(draw: Draw) -> dict[str, int]:
     return counts
 
 
+# The steps of a draw's page; each slug is also the policy's action (``Draw.write_rules``).
+DRAW_ACTIONS = frozenset({"execute", "reveal", "redraw"})
+
+
 @login_required
 @require_POST
 def draw_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     draw = get_visible_or_404(Draw.objects.all(), request.user, pk=pk)
+    if action not in DRAW_ACTIONS:
+        raise Http404
+    policy.require(request.user, draw, action)
     try:
         if action == "execute":
-            services.draw_execute(draw, actor=request.user)
+            accept = request.POST.get("accept_short_teams") == "1"
+            services.draw_execute(draw, actor=request.user, accept_short_teams=accept)
             messages.success(request, _("抽取完成，已生成待检查任务。"))
         elif action == "reveal":
             services.draw_reveal(draw, actor=request.user)
@@ -386,8 +463,6 @@ def draw_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 raise ValidationError(_("重新抽取必须填写原因。"))
             draw = services.draw_redraw(draw, actor=request.user, reason=form.cleaned_data["reason"])
             messages.success(request, _("原抽取已作废，已生成新的随机种子。"))
-        else:
-            raise Http404
     except ValidationError as exc:
         _errors(request, exc)
     return redirect("inspections:draw_detail", pk=draw.pk)
@@ -416,9 +491,16 @@ class InspectionListView(ScopedListView):
     def base_queryset(self) -> QuerySet:
         return Inspection.objects.select_related("institution", "department").prefetch_related("team")
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        ctx["may_create"] = policy.can_ever(self.request.user, Inspection, "create")
+        return ctx
+
 
 @login_required
 def inspection_create(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":  # before the form is read
+        policy.require_ever(request.user, Inspection, "create")
     form = InspectionCreateForm(request.POST or None, user=request.user, initial=request.GET.dict())
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -449,26 +531,27 @@ def _inspection(request: HttpRequest, pk: int) -> Inspection:
     )
 
 
-def _checklist_items(inspection: Inspection) -> list[InspectionItem]:
-    items = inspection.plan.items.all() if inspection.plan is not None else InspectionItem.objects.none()
-    if not items.exists():
-        items = InspectionItem.objects.filter(active=True)
-    return list(items.select_related("domain").order_by("sort", "code"))
-
-
 @login_required
 def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     inspection = _inspection(request, pk)
+    confirmations = {c.inspector_id: c for c in inspection.confirmations.select_related("confirmed_by")}
+    team = list(inspection.team.select_related("department"))
+    for member in team:
+        member.confirmation = confirmations.get(member.pk)  # type: ignore[attr-defined]
     return render(
         request,
         "inspections/inspection_detail.html",
         {
             "inspection": inspection,
             "results": inspection.results.select_related("item__domain", "department", "recorded_by"),
-            "findings": inspection.findings.select_related("domain", "supervising_department"),
+            "findings": inspection.findings.with_progress().select_related(
+                "domain", "supervising_department"
+            ),
             "evidence": inspection.evidence.select_related("item_result__item"),
-            "team": inspection.team.select_related("department"),
+            "team": team,
+            "close_blockers": services.close_blockers(inspection) if inspection.is_open else [],
             "sign_form": SignForm(initial={"name": inspection.representative_name}),
+            "refusal_form": RefusalForm(),
             "close_form": CloseForm(
                 initial={"inspected_on": inspection.inspected_on or timezone.localdate()}
             ),
@@ -485,7 +568,9 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def checklist(request: HttpRequest, pk: int) -> HttpResponse:
     """The tablet checklist: one card per item, big radio buttons, a note and a grade for fails."""
     inspection = _inspection(request, pk)
-    items = _checklist_items(inspection)
+    if request.method == "POST":  # before the results are read
+        policy.require(request.user, inspection, "record")
+    items = services.checklist_items(inspection)
     existing = {r.item_id: r for r in inspection.results.all()}
     if request.method == "POST":
         saved = 0
@@ -522,10 +607,18 @@ def checklist(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+# The steps of an inspection's page; each slug is also the policy's action
+# (``Inspection.write_rules``). The API's ``refuse-signature`` is ``refuse`` here.
+INSPECTION_ACTIONS = frozenset({"sign", "refuse", "confirm", "close", "publish", "evidence"})
+
+
 @login_required
 @require_POST
 def inspection_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     inspection = _inspection(request, pk)
+    if action not in INSPECTION_ACTIONS:
+        raise Http404
+    policy.require(request.user, inspection, action)
     form: Any
     try:
         if action == "sign":
@@ -536,6 +629,28 @@ def inspection_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
                 inspection, actor=request.user, name=form.cleaned_data["name"], acknowledged=True
             )
             messages.success(request, _("机构代表已签字确认。"))
+        elif action == "refuse":
+            form = RefusalForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(_("请填写拒绝签字的机构代表和见证人姓名。"))
+            services.inspection_record_refusal(
+                inspection,
+                actor=request.user,
+                name=form.cleaned_data["name"],
+                witness=form.cleaned_data["witness"],
+                note=form.cleaned_data["note"],
+            )
+            messages.success(request, _("已记录机构代表拒绝签字及见证人。"))
+        elif action == "confirm":
+            form = ConfirmForm(request.POST, inspection=inspection)
+            if not form.is_valid():
+                raise ValidationError(_("请选择本次检查的检查人员。"))
+            services.inspection_confirm_inspector(
+                inspection, form.cleaned_data["inspector"], actor=request.user
+            )
+            messages.success(
+                request, _("%(name)s已确认检查记录。") % {"name": form.cleaned_data["inspector"].name}
+            )
         elif action == "close":
             form = CloseForm(request.POST)
             if not form.is_valid():
@@ -560,19 +675,14 @@ def inspection_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
                 if "item_result" in form.errors:
                     raise ValidationError(_("所选检查事项不属于本次检查。"))
                 raise ValidationError(_("请选择要上传的照片。"))
-            upload = form.cleaned_data["photo"]
-            if upload.size > services.MAX_UPLOAD_BYTES:
-                raise ValidationError(_("照片不能超过 15 MB。"))
             services.evidence_add(
                 inspection,
-                upload.read(),
+                form.cleaned_data["photo"],
                 actor=request.user,
                 caption=form.cleaned_data["caption"],
                 item_result=form.cleaned_data["item_result"],
             )
             messages.success(request, _("照片已上传（已去除位置等元数据）。"))
-        else:
-            raise Http404
     except ValidationError as exc:
         _errors(request, exc)
     return redirect("inspections:inspection_detail", pk=inspection.pk)
@@ -590,14 +700,8 @@ def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
         if evidence.item_result_id is None:
             raise Http404
         get_visible_or_404(Finding.objects.all(), request.user, item_result_id=evidence.item_result_id)
-    path = services.evidence_path(evidence)
-    if not path.exists():
-        raise Http404
-    response = FileResponse(path.open("rb"), content_type="image/jpeg")
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Disposition"] = f'inline; filename="evidence-{evidence.pk}.jpg"'
-    return response
+    # Inline: the inspection page previews the photos.
+    return files.download(evidence.path, filename=f"evidence-{evidence.pk}.jpg", inline=True)
 
 
 # --- findings: the three lists ---------------------------------------------------------------------
@@ -613,7 +717,7 @@ LIST_KINDS: dict[str, dict[str, Any]] = {
             ("问题描述", "description"),
             ("发现日期", "found_on"),
             ("挂牌督办", lambda f: "是" if f.listed_supervision else "否"),
-            ("状态", "get_status_display"),
+            ("状态", "get_rectification_progress_display"),
         ],
     },
     "rectification": {
@@ -622,9 +726,9 @@ LIST_KINDS: dict[str, dict[str, Any]] = {
             ("机构", "institution.name"),
             ("问题描述", "description"),
             ("整改要求", "rectification_required"),
-            ("整改期限", "rectify_by"),
-            ("是否逾期", lambda f: "是" if f.is_overdue else "否"),
-            ("状态", "get_status_display"),
+            ("整改期限", "rectification_due"),
+            ("是否逾期", lambda f: "是" if f.rectification_overdue else "否"),
+            ("状态", "get_rectification_progress_display"),
         ],
     },
     "responsibility": {
@@ -635,7 +739,7 @@ LIST_KINDS: dict[str, dict[str, Any]] = {
             ("机构责任人", "responsible_person"),
             ("监管部门", "supervising_department.name"),
             ("发现部门", "found_by_department.name"),
-            ("需抄告", lambda f: "是" if f.needs_referral else "否"),
+            ("抄告", "get_referral_progress_display"),
         ],
     },
 }
@@ -647,7 +751,7 @@ class FindingListView(ScopedListView):
     model = Finding
     filterset_class = FindingFilter
     template_name = "inspections/finding_list.html"
-    sortable = ("found_on", "rectify_by", "severity")
+    sortable = ("found_on", "rectification_due", "severity")
     default_ordering = ("status", "-found_on", "-pk")
     list_kind = "hazards"
 
@@ -661,7 +765,7 @@ class FindingListView(ScopedListView):
         return super().dispatch(request, *args, **kwargs)
 
     def base_queryset(self) -> QuerySet:
-        return Finding.objects.select_related(
+        return Finding.objects.with_progress().select_related(
             "institution", "domain", "supervising_department", "found_by_department"
         )
 
@@ -670,26 +774,90 @@ class FindingListView(ScopedListView):
         ctx["list_kind"] = self.list_kind
         ctx["list_title"] = LIST_KINDS[self.list_kind]["title"]
         ctx["kinds"] = [(k, v["title"]) for k, v in LIST_KINDS.items()]
+        ctx["may_create"] = policy.can_ever(self.request.user, Finding, "create")
         return ctx
 
 
 class FindingDetailView(ScopedDetailView):
+    """One finding: where it stands (read from its referral, notice item and clock), links to
+    them, and the next steps as buttons only for a user who may take them."""
+
     model = Finding
     template_name = "inspections/finding_detail.html"
 
     def base_queryset(self) -> QuerySet:
-        return Finding.objects.select_related(
-            "institution",
-            "domain",
-            "supervising_department",
-            "found_by_department",
-            "inspection",
-            "item_result__item",
-        ).prefetch_related(Prefetch("inspection__evidence"))
+        return (
+            Finding.objects.with_progress()
+            .select_related(
+                "institution__region",
+                "domain",
+                "supervising_department",
+                "found_by_department",
+                "inspection",
+                "item_result__item",
+            )
+            .prefetch_related(Prefetch("inspection__evidence"))
+        )
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        ctx.update(finding_next_steps(self.object, self.request.user))
+        return ctx
+
+
+def finding_next_steps(finding: Finding, user: Any) -> dict[str, Any]:
+    """The finding's referral and notice item as the user may open them, and which of the next
+    steps (发起抄告, 下达整改通知) the user may take: the referral's own check for the sending
+    body (``can_act``) and the rectification issuing check (``issuing_post``) — auditors and
+    liaisons of another body see no button."""
+    # The rectification sub-app sits on this app: import it when the page is built.
+    from inspections.rectification.models import NoticeItem, NoticeStatus
+    from inspections.rectification.services import issuing_post
+    from supervision.referrals.models import Referral
+    from supervision.referrals.services import can_act
+
+    f: Any = finding
+    referral = None
+    if f.current_referral_id is not None:
+        referral = (
+            Referral.objects.visible_to(user)
+            .select_related("from_department", "from_region", "to_department", "to_region")
+            .filter(pk=f.current_referral_id)
+            .first()
+        )
+    may_refer = False
+    if f.awaiting_referral:
+        if referral is not None:
+            may_refer = referral.state == "draft" and can_act(user, referral, "send")
+        elif f.current_referral_id is None:
+            sender = Referral(
+                from_department_id=f.found_by_department_id,
+                from_region=services.finder_region(finding, user),
+            )
+            may_refer = can_act(user, sender, "send")
+    items = NoticeItem.objects.visible_to(user).select_related("notice")
+    item = items.filter(pk=f.current_notice_item_id).first() if f.current_notice_item_id else None
+    draft = None
+    if f.current_notice_item_id is None:
+        draft = items.filter(finding=finding, notice__status=NoticeStatus.DRAFT).order_by("-pk").first()
+    may_issue = (
+        f.current_notice_item_id is None
+        and f.rectification_progress == RectificationProgress.NO_NOTICE
+        and issuing_post(user, finding.institution) is not None
+    )
+    return {
+        "referral": referral,
+        "may_refer": may_refer,
+        "notice_item": item,
+        "draft_item": draft,
+        "may_issue": may_issue,
+    }
 
 
 @login_required
 def finding_create(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":  # before the form is read
+        policy.require_ever(request.user, Finding, "create")
     form = FindingForm(request.POST or None, user=request.user, initial=request.GET.dict())
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -709,7 +877,7 @@ def finding_create(request: HttpRequest) -> HttpResponse:
             for msg in exc.messages:
                 form.add_error(None, msg)
         else:
-            if finding.needs_referral:
+            if finding.referral_required:
                 messages.warning(
                     request,
                     _("该问题不属于本部门职责，已标记需抄告%(d)s。")

@@ -7,13 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers
-from rest_framework.exceptions import ValidationError
 from rest_framework.routers import BaseRouter
 from rest_framework.viewsets import GenericViewSet
 
+from supervision.core import policy
 from supervision.core.api_base import ScopedReadOnlyViewSet, ScopedViewSetMixin
 from supervision.core.models import Region
 from supervision.core.scoping import get_visible_or_404
@@ -23,12 +22,6 @@ from .filters import FilingFilter, InstitutionFilter, StaffFilter
 from .models import Certificate, Filing, Institution, Staff
 from .querysets import institution_list_queryset
 from .validators import normalise_credit_code
-
-
-def drf_error(exc: DjangoValidationError) -> ValidationError:
-    if hasattr(exc, "error_dict"):
-        return ValidationError(exc.message_dict)
-    return ValidationError({"non_field_errors": exc.messages})
 
 
 class InstitutionSerializer(serializers.ModelSerializer):
@@ -75,17 +68,14 @@ class InstitutionSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["status", "legal_representative", "principal", "name_nonstandard", "updated_at"]
 
+    # The services' refusals (Denied → 403, ValidationError → 400) are answered by the one API
+    # error handler (supervision/core/api_errors.py).
     def create(self, validated_data: dict[str, Any]) -> Institution:
-        try:
-            return services.institution_create(actor=self.context["request"].user, **validated_data)
-        except DjangoValidationError as exc:
-            raise drf_error(exc) from exc
+        return services.institution_create(actor=self.context["request"].user, **validated_data)
 
     def update(self, instance: Institution, validated_data: dict[str, Any]) -> Institution:
-        try:
-            return services.institution_update(instance, actor=self.context["request"].user, **validated_data)
-        except DjangoValidationError as exc:
-            raise drf_error(exc) from exc
+        # A new region is judged by the service: the editor must keep the registry there too.
+        return services.institution_update(instance, actor=self.context["request"].user, **validated_data)
 
 
 @extend_schema_view(
@@ -114,6 +104,16 @@ class InstitutionViewSet(
         self.kwargs[self.lookup_field] = normalise_credit_code(self.kwargs[self.lookup_field])
         return super().get_object()
 
+    # The write policy before the payload is read: a create by the post (the service then
+    # judges the region), an edit on the (scoped) institution.
+    def create(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        policy.require_ever(request.user, Institution, "keep")
+        return super().create(request, *args, **kwargs)
+
+    def update(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        policy.require(request.user, self.get_object(), "edit")
+        return super().update(request, *args, **kwargs)
+
 
 class FilingSerializer(serializers.ModelSerializer):
     institution = serializers.CharField(source="institution.credit_code")
@@ -140,10 +140,7 @@ class FilingSerializer(serializers.ModelSerializer):
         request = self.context["request"]
         code = validated_data.pop("institution")["credit_code"]
         inst = get_visible_or_404(Institution.objects.all(), request.user, credit_code=code.upper())
-        try:
-            return services.filing_submit(inst, actor=request.user, **validated_data)
-        except DjangoValidationError as exc:
-            raise drf_error(exc) from exc
+        return services.filing_submit(inst, actor=request.user, **validated_data)
 
 
 class FilingViewSet(
@@ -158,6 +155,11 @@ class FilingViewSet(
     queryset = Filing.objects.select_related("institution").order_by("-submitted_on", "-pk")
     serializer_class = FilingSerializer
     filterset_class = FilingFilter
+
+    def create(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        # Filing is civil affairs' (the post gates; the service judges the institution).
+        policy.require_ever(request.user, Institution, "keep")
+        return super().create(request, *args, **kwargs)
 
 
 class CertificateSerializer(serializers.ModelSerializer):

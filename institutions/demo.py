@@ -17,6 +17,7 @@ from django.db.models import Max
 from django.utils import timezone
 from stdnum.cn import ric, uscc
 
+from supervision.core import policy
 from supervision.core.models import Region, RegionLevel
 
 from . import services
@@ -153,7 +154,7 @@ def seed(stdout: Any = None) -> None:
             continue
         with transaction.atomic():
             inst = services.institution_create(
-                actor=None,
+                actor=policy.SYSTEM,
                 credit_code=code,
                 name=name,
                 kind=kind,
@@ -190,7 +191,7 @@ def seed(stdout: Any = None) -> None:
                 days = {"filed_recent": 10, "filed_overdue": 45}.get(status, 60 + n * 11)
                 services.filing_submit(
                     inst,
-                    actor=None,
+                    actor=policy.SYSTEM,
                     submitted_on=today - dt.timedelta(days=days),
                     commitment_text=DEFAULT_COMMITMENT,
                     certificate_number=f"{code[:2]}证字第{2019 + n % 6}{n:04d}号" if code else "",
@@ -199,7 +200,7 @@ def seed(stdout: Any = None) -> None:
                 if status == "filed":
                     services.onsite_check_record(
                         inst,
-                        actor=None,
+                        actor=policy.SYSTEM,
                         checked_on=today - dt.timedelta(days=days - 14),
                         inspectors="县民政局 王建国、刘洋",
                         result="consistent",
@@ -210,18 +211,18 @@ def seed(stdout: Any = None) -> None:
             if status == "suspended":
                 services.institution_suspend(
                     inst,
-                    actor=None,
+                    actor=policy.SYSTEM,
                     effective_on=today - dt.timedelta(days=5),
                     reason="消防设施改造",
                     resettlement_plan="在住老人 12 人经家属同意临时转入南开区长虹街道颐年养老服务中心。",
                     residents_to_resettle=12,
                 )
             if status == "registered_not_operating":
-                services.institution_mark_not_operating(inst, actor=None)
+                services.institution_mark_not_operating(inst, actor=policy.SYSTEM)
             if status == "unregistered":
                 services.institution_discover_unfiled(
                     inst,
-                    actor=None,
+                    actor=policy.SYSTEM,
                     discovered_on=today - dt.timedelta(days=3),
                     residents=18,
                     note="群众举报",
@@ -229,7 +230,7 @@ def seed(stdout: Any = None) -> None:
             if kind == "care_home" and code and status != "unregistered":
                 services.appointment_make(
                     inst,
-                    actor=None,
+                    actor=policy.SYSTEM,
                     post="legal_representative",
                     name=["王建华", "李秀英", "张国庆", "刘桂兰", "陈志强"][n % 5],
                     id_number=make_id_number("372522", f"19{60 + n}0{1 + n % 9}15", n),
@@ -237,7 +238,7 @@ def seed(stdout: Any = None) -> None:
                 )
                 services.staff_appoint(
                     inst,
-                    actor=None,
+                    actor=policy.SYSTEM,
                     name=["赵丽", "孙红梅", "周静", "吴芳"][n % 4],
                     id_number=make_id_number("372522", f"19{75 + n % 10}0{1 + n % 9}20", 100 + n),
                     role="caregiver",
@@ -247,7 +248,7 @@ def seed(stdout: Any = None) -> None:
                 if beds >= 100:
                     services.staff_appoint(
                         inst,
-                        actor=None,
+                        actor=policy.SYSTEM,
                         name="钱卫东",
                         id_number=make_id_number("372522", "19820315", 200 + n),
                         role="fire_safety",
@@ -255,7 +256,7 @@ def seed(stdout: Any = None) -> None:
                         certificate={"name": "消防设施操作员（中级）", "expires_on": dt.date(2028, 5, 1)},
                     )
     services.person_restrict(
-        actor=None,
+        actor=policy.SYSTEM,
         name="郑某",
         id_number=make_id_number("372522", "19700101", 999),
         kind=PersonRestrictionKind.INDUSTRY_BAN,
@@ -271,7 +272,7 @@ def _operations(inst: Institution, n: int, today: dt.date) -> None:
     filing opened), and for every other one a grade rating."""
     plan = services.emergency_plan_add(
         inst,
-        actor=None,
+        actor=policy.SYSTEM,
         kind="fire_evacuation",
         title=f"{inst.name}灭火和应急疏散预案",
         adopted_on=dt.date(2025, 3, 1),
@@ -279,14 +280,14 @@ def _operations(inst: Institution, n: int, today: dt.date) -> None:
     )
     services.emergency_plan_add(
         inst,
-        actor=None,
+        actor=policy.SYSTEM,
         kind="public_health",
         title=f"{inst.name}传染病疫情防控应急预案",
         adopted_on=dt.date(2025, 3, 1),
     )
     services.drill_record(
         inst,
-        actor=None,
+        actor=policy.SYSTEM,
         held_on=today - dt.timedelta(days=20 + n),
         kind="fire",
         participants=25 + n,
@@ -297,7 +298,7 @@ def _operations(inst: Institution, n: int, today: dt.date) -> None:
     if n % 2 == 0:
         services.grade_rate(
             inst,
-            actor=None,
+            actor=policy.SYSTEM,
             scores={
                 "score_environment": Decimal(100 + n % 15),
                 "score_facilities": Decimal(110 + n % 15),

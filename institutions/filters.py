@@ -6,7 +6,9 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from supervision.core.filters import BoundedFilterSet
 from supervision.core.models import LEVEL_PREFIX, Region
+from supervision.core.widgets import IsoDateInput
 
 from .models import (
     Filing,
@@ -29,7 +31,7 @@ def region_subtree(qs: QuerySet, field: str, code: str) -> QuerySet:
     return qs.filter(**{f"{field}__code__startswith": region.code[: LEVEL_PREFIX[region.level]]})
 
 
-class InstitutionFilter(django_filters.FilterSet):
+class InstitutionFilter(BoundedFilterSet):
     q = django_filters.CharFilter(method="search", label=_("名称或信用代码"))
     region = django_filters.CharFilter(method="in_region", label=_("区划代码（含下级）"))
     kind = django_filters.ChoiceFilter(choices=InstitutionKind.choices, label=_("机构类型"))
@@ -66,12 +68,16 @@ class InstitutionFilter(django_filters.FilterSet):
         return qs.filter(flagged) if value else qs.exclude(flagged)
 
 
-class FilingFilter(django_filters.FilterSet):
+class FilingFilter(BoundedFilterSet):
     institution = django_filters.CharFilter(field_name="institution__credit_code", label=_("信用代码"))
     kind = django_filters.ChoiceFilter(choices=FilingKind.choices)
     region = django_filters.CharFilter(method="in_region", label=_("区划代码（含下级）"))
-    submitted_after = django_filters.DateFilter(field_name="submitted_on", lookup_expr="gte")
-    submitted_before = django_filters.DateFilter(field_name="submitted_on", lookup_expr="lte")
+    submitted_after = django_filters.DateFilter(
+        field_name="submitted_on", lookup_expr="gte", widget=IsoDateInput
+    )
+    submitted_before = django_filters.DateFilter(
+        field_name="submitted_on", lookup_expr="lte", widget=IsoDateInput
+    )
 
     class Meta:
         model = Filing
@@ -81,7 +87,7 @@ class FilingFilter(django_filters.FilterSet):
         return region_subtree(qs, "institution__region", value.strip()) if value.strip() else qs
 
 
-class StaffFilter(django_filters.FilterSet):
+class StaffFilter(BoundedFilterSet):
     institution = django_filters.CharFilter(field_name="institution__credit_code", label=_("信用代码"))
     role = django_filters.ChoiceFilter(choices=StaffRole.choices)
     active = django_filters.BooleanFilter(field_name="left_on", lookup_expr="isnull", label=_("在职"))

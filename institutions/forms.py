@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from supervision.core.models import RegionLevel
 from supervision.core.querysets import regions_visible_to
+from supervision.core.widgets import IsoDateInput, IsoDateTimeInput, iso_date_formfield
 
 from .models import (
     DrillKind,
@@ -27,7 +28,7 @@ from .models import (
 from .services import CHANGE_FILING_FIELDS, EDITABLE_FIELDS
 from .validators import normalise_credit_code, validate_id_number
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = IsoDateInput()
 
 DEFAULT_COMMITMENT = (
     "本机构承诺：按照建筑、消防、食品、医疗卫生、特种设备等法律法规和国家有关标准开展养老服务活动；"
@@ -57,9 +58,8 @@ class InstitutionForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Institution
         fields = list(EDITABLE_FIELDS)
+        formfield_callback = iso_date_formfield
         widgets = {
-            "opened_on": DATE,
-            "disclosure_updated_on": DATE,
             "service_items": forms.Textarea(attrs={"rows": 3}),
             "fee_standards": forms.Textarea(attrs={"rows": 3}),
             "rules": forms.Textarea(attrs={"rows": 3}),
@@ -190,7 +190,7 @@ class ExitForm(BootstrapMixin, forms.Form):
     )
 
 
-DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATETIME = IsoDateTimeInput()
 
 
 class IncidentReportForm(BootstrapMixin, forms.Form):

@@ -10,11 +10,35 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from supervision.core.models import Region
+from supervision.core.policy import ACTING, ANY, LEAD, Allow, WriteRules
 from supervision.core.scoping import Scope, ScopedQuerySet
 
 from .validators import validate_credit_code
 
 INSTITUTION_SCOPE = Scope(region="institution__region", any_department=True)
+
+# --- who may write (the write policy, supervision/core/policy.py) ------------------------------
+# The registry — records, filings, status changes, staff, appointments, grade ratings and
+# training — is kept by civil affairs, the lead department (《养老机构管理办法》 arts. 10–12):
+# its acting posts (admin, inspector, leader) over the institution's region. Partner
+# departments, auditors and liaisons read it.
+KEEP = (Allow(ACTING, LEAD),)
+# What any department finds and must be able to record (004 2.6 discovery of an unfiled
+# institution; 000 (五) emergency plans and drills; 003 6. incident reports): an acting post of
+# any department over the region. Auditors (审计员) and liaisons (联络员) only read.
+REPORT = (Allow(ACTING, ANY),)
+# A restriction decided elsewhere (the credit app's listing and ban procedures, a court) is a
+# registry fact recorded by the deciding post: the decision has its own rules where it is made;
+# the registry asks only for an acting post over the place (never an auditor or a liaison).
+RECORD = (Allow(ACTING, ANY),)
+REGISTRY_READ_ONLY = (
+    "机构名录、备案、状态、从业人员和等级评定由民政部门（牵头部门）的管理员、监管执法人员、领导"
+    "在其辖区内维护；您的岗位只能查看。"
+)
+REPORT_READ_ONLY = (
+    "发现未备案机构、应急预案、演练和突发事件由辖区内各部门的管理员、监管执法人员、领导登记；"
+    "审计员和联络员只能查看，其他辖区不能登记。"
+)
 
 
 class InstitutionKind(models.TextChoices):
@@ -155,6 +179,14 @@ class Institution(models.Model):
     # The registry is visible to every department inside its jurisdiction: partner
     # departments need it to log findings in their own domain.
     scope = Scope(region="region", any_department=True)
+    # "edit" is "keep" for the registry facts; a change of region is asked twice, for the
+    # institution where it is and for the region it moves to (institution_update).
+    write_rules = WriteRules(
+        region="region",
+        label="养老服务机构",
+        actions={"keep": KEEP, "edit": KEEP, "report": REPORT, "restrict": RECORD},
+        reasons={"keep": REGISTRY_READ_ONLY, "edit": REGISTRY_READ_ONLY, "report": REPORT_READ_ONLY},
+    )
 
     class Meta:
         verbose_name = _("养老服务机构")
@@ -218,6 +250,10 @@ class Person(models.Model):
     id_masked = models.CharField(_("身份证号码"), max_length=18, editable=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
+    # A person restriction binds in every institution (matched by the ID hash), so it has no
+    # place of its own: any acting post records the decision it holds.
+    write_rules = WriteRules(actions={"restrict": (Allow(ACTING, ANY, in_region=False),)}, label="人员")
+
     class Meta:
         verbose_name = _("人员")
         verbose_name_plural = _("人员")
@@ -280,6 +316,8 @@ class PersonRestriction(RestrictionTerm):
     )
     kind = models.CharField(_("类型"), max_length=20, choices=PersonRestrictionKind.choices)
 
+    write_rules = WriteRules(actions={"lift": (Allow(ACTING, ANY, in_region=False),)}, label="人员限制措施")
+
     class Meta:
         verbose_name = _("人员限制措施")
         verbose_name_plural = _("人员限制措施")
@@ -304,6 +342,7 @@ class InstitutionRestriction(RestrictionTerm):
     kind = models.CharField(_("类型"), max_length=20, choices=InstitutionRestrictionKind.choices)
 
     scope = INSTITUTION_SCOPE
+    write_rules = WriteRules(region="institution__region", actions={"lift": RECORD}, label="机构限制措施")
 
     class Meta:
         verbose_name = _("机构限制措施")
@@ -385,6 +424,8 @@ class Staff(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     scope = INSTITUTION_SCOPE
+    # Leaving, certificates and training records are registry facts (see KEEP).
+    write_rules = WriteRules(region="institution__region", actions={"keep": KEEP}, label="从业人员")
 
     class Meta:
         verbose_name = _("从业人员")
@@ -526,7 +567,9 @@ class Filing(models.Model):
     submitted_on = models.DateField(_("备案日期"))
     applicant = models.CharField(_("备案申请人"), max_length=100, blank=True)
     certificate_number = models.CharField(_("登记证书编号"), max_length=60, blank=True)
-    certificate_file = models.FileField(_("登记证书扫描件"), upload_to="filings/%Y/", blank=True)
+    # The stored name of the scan in the private file store (supervision/files): never under
+    # MEDIA_ROOT, never the uploader's name; downloaded only through the filing's scoped view.
+    certificate_file = models.CharField(_("登记证书扫描件"), max_length=200, blank=True, editable=False)
     commitment_text = models.TextField(_("信用承诺书"), blank=True)
     changes = models.JSONField(_("变更内容"), default=dict, blank=True)
     note = models.TextField(_("备注"), blank=True)
@@ -764,6 +807,8 @@ class ExitPlan(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     scope = INSTITUTION_SCOPE
+    # Civil affairs supervises the asset disposal of a non-profit's exit (003 7.).
+    write_rules = WriteRules(region="institution__region", actions={"keep": KEEP}, label="退出事项")
 
     class Meta:
         verbose_name = _("退出（暂停/终止）")

@@ -24,7 +24,6 @@ GradeRating is saved or deleted.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import re
@@ -44,6 +43,9 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from supervision.core.exports import SafeDictWriter
+from supervision.core.filters import BoundedFilterSet, error_messages
+from supervision.core.middleware import bad_query_response
 from supervision.core.models import LEVEL_PREFIX, Region, RegionLevel
 from supervision.publicity.masking import ID_PATTERN, MOBILE_PATTERN, mask_id
 from supervision.publicity.registry import (
@@ -178,8 +180,9 @@ def region_path(values: Iterable[str]) -> list[Region]:
     return path
 
 
-class PublicDirectoryFilter(django_filters.FilterSet):
-    """The public directory's filters; the HTML page, CSV and JSON share it."""
+class PublicDirectoryFilter(BoundedFilterSet):
+    """The public directory's filters; the HTML page, CSV and JSON share it. Invalid input
+    (``?beds_min=abc``) answers 400 with the Chinese reasons (``_refusal``)."""
 
     q = django_filters.CharFilter(method="search", label=_("名称、统一社会信用代码或地址"))
     kind = django_filters.ChoiceFilter(
@@ -523,9 +526,18 @@ def region_picker_context(path: list[Region]) -> dict[str, Any]:
     return {"region_levels": levels}
 
 
+def _refusal(request: HttpRequest, fs: PublicDirectoryFilter) -> HttpResponse | None:
+    """400 with the Chinese reasons when the filters are invalid (never "everything")."""
+    if fs.is_bound and not fs.is_valid():
+        return bad_query_response(request, error_messages(fs))
+    return None
+
+
 @public_page
 def directory(request: HttpRequest) -> HttpResponse:
     qs, fs, path = directory_queryset(request.GET)
+    if refused := _refusal(request, fs):
+        return refused
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [directory_row(inst) for inst in attach_grades(list(page.object_list))]
     context = {
@@ -551,8 +563,15 @@ def region_picker(request: HttpRequest) -> HttpResponse:
     return render(request, "public/institution_region_picker.html", region_picker_context(path))
 
 
+class _Refused(Exception):
+    def __init__(self, response: HttpResponse) -> None:
+        self.response = response
+
+
 def _export_rows(request: HttpRequest) -> tuple[Iterator[dict[str, Any]], int, int | None]:
-    qs, _fs, _path = directory_queryset(request.GET)
+    qs, fs, _path = directory_queryset(request.GET)
+    if refused := _refusal(request, fs):
+        raise _Refused(refused)
     if request.GET.get("page"):
         page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
         rows = [directory_row(i) for i in attach_grades(list(page.object_list))]
@@ -567,18 +586,22 @@ class _Echo:
 
 @public_page
 def directory_csv(request: HttpRequest) -> HttpResponse:
-    """UTF-8 CSV with a BOM (Excel opens it correctly), header row = ``COLUMN_KEYS``."""
-    rows, _count, page = _export_rows(request)
+    """UTF-8 CSV with a BOM (Excel opens it correctly), header row = ``COLUMN_KEYS``; every
+    cell through ``exports.safe_cell`` (no formulas)."""
+    try:
+        rows, _count, page = _export_rows(request)
+    except _Refused as refused:
+        return refused.response
     if page is not None:
         buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=COLUMN_KEYS)
+        writer = SafeDictWriter(buf, fieldnames=COLUMN_KEYS)
         writer.writeheader()
         writer.writerows(rows)
         response: HttpResponse = HttpResponse(
             "\ufeff" + buf.getvalue(), content_type="text/csv; charset=utf-8"
         )
     else:
-        writer = csv.DictWriter(_Echo(), fieldnames=COLUMN_KEYS)  # type: ignore[arg-type]
+        writer = SafeDictWriter(_Echo(), fieldnames=COLUMN_KEYS)  # type: ignore[arg-type]
 
         def stream() -> Iterator[str]:
             yield "\ufeff" + writer.writeheader()  # type: ignore[operator]
@@ -592,7 +615,10 @@ def directory_csv(request: HttpRequest) -> HttpResponse:
 
 @public_page
 def directory_json(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
-    rows, count, page = _export_rows(request)
+    try:
+        rows, count, page = _export_rows(request)
+    except _Refused as refused:
+        return refused.response
     head = {
         "dataset": "institutions",
         "generated_at": timezone.now().isoformat(timespec="seconds"),

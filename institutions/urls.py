@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.InstitutionEditView.as_view(), name="edit"),
     path("<int:pk>/filing/", views.FilingCreateView.as_view(), name="filing"),
     path("<int:pk>/filing/change/", views.ChangeFilingView.as_view(), name="filing_change"),
+    path("filings/<int:pk>/certificate/", views.filing_certificate, name="filing_certificate"),
     path("<int:pk>/onsite-check/", views.OnsiteCheckCreateView.as_view(), name="onsite_check"),
     path("<int:pk>/discover-unfiled/", views.DiscoverUnfiledView.as_view(), name="discover_unfiled"),
     path("<int:pk>/register/", views.RegisterView.as_view(), name="register"),

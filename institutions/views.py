@@ -7,19 +7,22 @@ from typing import Any, cast
 
 from auditlog.models import LogEntry
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Model, Q, QuerySet
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
 
+from supervision.core import policy
 from supervision.core.scoping import get_visible_or_404
-from supervision.core.web import ScopedDetailView, ScopedListView
+from supervision.core.web import PolicyRequiredMixin, ScopedDetailView, ScopedListView
+from supervision.files import store as files
 
 from . import services
 from .filters import InstitutionFilter
@@ -97,7 +100,7 @@ class InstitutionListView(ScopedListView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
         ctx["grade_label"] = grade_label
-        ctx["can_create"] = services.keeps_registry_anywhere(self.request.user)
+        ctx["can_create"] = policy.can_ever(self.request.user, Institution, "keep")
         return ctx
 
 
@@ -146,9 +149,10 @@ class InstitutionDetailView(ScopedDetailView):
         )
         # Only the clocks this user may open (another department's clocks would answer 404).
         ctx["deadlines"] = cast(Any, open_deadlines_for(inst)).visible_to(self.request.user)
-        ctx["can_keep_registry"] = services.can_keep_registry(self.request.user, inst.region)
-        ctx["can_report"] = services.can_report(self.request.user, inst.region)
-        ctx["targets"] = allowed_targets(inst.status) if ctx["can_keep_registry"] else []
+        # The buttons: the template asks ``{% can institution "keep" %}`` and "report"; the
+        # status steps offered are those of the table, to the posts that keep the registry.
+        keeps = policy.can(self.request.user, inst, "keep")
+        ctx["targets"] = allowed_targets(inst.status) if keeps else []
         ctx["S"] = InstitutionStatus
         related: list[tuple[type[Model], list[int]]] = [
             (Filing, [f.pk for f in ctx["filings"]]),
@@ -296,15 +300,21 @@ class RestrictionListView(LoginRequiredMixin, TemplateView):
         return ctx
 
 
-class InstitutionCreateView(LoginRequiredMixin, FormView):
+class InstitutionCreateView(LoginRequiredMixin, PolicyRequiredMixin, FormView):
+    """新增机构: a post that keeps the registry somewhere (civil affairs' acting posts) gets the
+    form; the service judges the chosen region (``Institution.write_rules`` "keep")."""
+
     form_class = InstitutionForm
     template_name = "institutions/institution_form.html"
     extra_context = {"title": _("新增养老服务机构")}
+    policy_action = "keep"
 
-    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Any:
-        if request.user.is_authenticated and not services.keeps_registry_anywhere(request.user):
-            raise PermissionDenied(services.REGISTRY_READ_ONLY)
-        return super().dispatch(request, *args, **kwargs)
+    def policy_target(self) -> Any:
+        return Institution
+
+    def get(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
+        policy.require_ever(request.user, Institution, "keep")
+        return super().get(request, *args, **kwargs)
 
     def get_form_kwargs(self) -> dict[str, Any]:
         return {**super().get_form_kwargs(), "user": self.request.user}
@@ -320,30 +330,31 @@ class InstitutionCreateView(LoginRequiredMixin, FormView):
         return redirect("institutions:detail", pk=inst.pk)
 
 
-class InstitutionActionView(LoginRequiredMixin, FormView):
+class InstitutionActionView(LoginRequiredMixin, PolicyRequiredMixin, FormView):
     """Base for every form about one institution: the institution is fetched through
-    ``visible_to`` (404 out of scope), the form feeds one service, errors return to the form."""
+    ``visible_to`` (404 out of scope), the write policy is asked before the form is read (403
+    with the reason, on GET too: no form is offered that could not be sent), the form feeds one
+    service, errors return to the form."""
 
     template_name = "institutions/action_form.html"
     title: Any = ""
     success_message: Any = _("已保存")
     tab = "basic"
     confirm: Any = ""
-    # Registry writes are civil affairs' (services.can_keep_registry); reports that any
-    # department in scope may record (discovery, drills, plans, incidents) set this False.
-    registry_write = True
+    # Registry writes are civil affairs' ("keep"); reports that any department in scope may
+    # record (discovery, drills, plans, incidents) are "report" (``Institution.write_rules``).
+    policy_action = "keep"
 
-    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Any:
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.institution = get_visible_or_404(
-            Institution.objects.select_related("region"), request.user, pk=kwargs["pk"]
-        )
-        if self.registry_write and not services.can_keep_registry(request.user, self.institution.region):
-            raise PermissionDenied(services.REGISTRY_READ_ONLY)
-        if not services.can_report(request.user, self.institution.region):
-            raise PermissionDenied(services.REPORT_READ_ONLY)
-        return super().dispatch(request, *args, **kwargs)
+    def policy_target(self) -> Institution:
+        if not hasattr(self, "institution"):
+            self.institution = get_visible_or_404(
+                Institution.objects.select_related("region"), self.request.user, pk=self.kwargs["pk"]
+            )
+        return self.institution
+
+    def get(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
+        policy.require(request.user, self.policy_target(), self.policy_action)
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return {
@@ -373,9 +384,13 @@ class InstitutionActionView(LoginRequiredMixin, FormView):
 
 
 class InstitutionEditView(InstitutionActionView):
+    """编辑机构信息. A new region is judged by the service with the same rule as the API (the
+    editor must keep the registry where the institution goes)."""
+
     form_class = InstitutionForm
     template_name = "institutions/institution_form.html"
     title = _("编辑机构信息")
+    policy_action = "edit"
 
     def get_form_kwargs(self) -> dict[str, Any]:
         return {**super().get_form_kwargs(), "user": self.request.user, "instance": self.institution}
@@ -425,6 +440,16 @@ class ChangeFilingView(InstitutionActionView):
             raise ValidationError(_("没有任何事项发生变化。"))
 
 
+@login_required
+def filing_certificate(request: HttpRequest, pk: int) -> FileResponse:
+    """The filing's registration certificate scan, to users who may see the filing (404
+    otherwise), as an attachment from the private file store."""
+    filing = get_visible_or_404(Filing.objects.all(), request.user, pk=pk)
+    if not filing.certificate_file:
+        raise Http404("该备案没有登记证书扫描件")
+    return files.download(filing.certificate_file)
+
+
 class OnsiteCheckCreateView(InstitutionActionView):
     form_class = OnsiteCheckForm
     title = _("录入现场核查")
@@ -436,7 +461,7 @@ class OnsiteCheckCreateView(InstitutionActionView):
 
 
 class DiscoverUnfiledView(InstitutionActionView):
-    registry_write = False
+    policy_action = "report"
     form_class = DiscoverUnfiledForm
     title = _("发现未备案开展服务")
     success_message = _("已记录，并开启“发现之日起 20 个工作日内现场检查、督促备案”期限。")
@@ -505,7 +530,7 @@ class GradeRatingView(InstitutionActionView):
 
 
 class DrillCreateView(InstitutionActionView):
-    registry_write = False
+    policy_action = "report"
     form_class = DrillForm
     title = _("录入应急演练")
     success_message = _("演练已录入，下一次半年演练期限已开启。")
@@ -516,7 +541,7 @@ class DrillCreateView(InstitutionActionView):
 
 
 class EmergencyPlanCreateView(InstitutionActionView):
-    registry_write = False
+    policy_action = "report"
     form_class = EmergencyPlanForm
     title = _("登记应急预案")
     tab = "drills"
@@ -526,7 +551,7 @@ class EmergencyPlanCreateView(InstitutionActionView):
 
 
 class IncidentReportView(InstitutionActionView):
-    registry_write = False
+    policy_action = "report"
     form_class = IncidentReportForm
     title = _("登记突发事件/疫情报告")
     tab = "exits"

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "supervision.documents",
     "supervision.referrals",
     "supervision.publicity",
+    "supervision.files",
     # domain floors
     "institutions",
     "institutions.reconciliation",
@@ -72,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "supervision.core.middleware.QueryGuardMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
@@ -153,8 +155,18 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
-# Uploaded evidence and generated documents are served only through authorised views.
+# Every upload goes to the private file store (supervision/files/store.py) under
+# PRIVATE_STORAGE_ROOT, outside every web root, and is served only through the owning object's
+# view. Nothing a user uploads is kept in MEDIA_ROOT, and MEDIA_URL is not routed.
 PRIVATE_STORAGE_ROOT = Path(os.environ.get("PRIVATE_STORAGE_ROOT", BASE_DIR / "private"))
+# Size limits of the file store per class of file, in bytes: photos and scanned images
+# (re-encoded, EXIF dropped), documents (PDF), spreadsheets (registration lists, streamed; a
+# county's list of 200,000 rows is about 7 MB as xlsx and 23 MB as csv).
+FILE_STORE_LIMITS = {
+    "image": 15 * 1024 * 1024,
+    "document": 20 * 1024 * 1024,
+    "spreadsheet": 50 * 1024 * 1024,
+}
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@supervision.local")
@@ -186,6 +198,7 @@ CELERY_BEAT_SCHEDULE: dict = {
 }
 
 REST_FRAMEWORK = {
+    "EXCEPTION_HANDLER": "supervision.core.api_errors.exception_handler",
     # Token first: an unauthenticated or bad-token request answers 401 with
     # "WWW-Authenticate: Token" (DRF takes the header from the first class; session has none).
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -194,10 +207,10 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "supervision.core.filters.BoundedFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "supervision.core.pagination.PortalPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {
@@ -250,3 +263,9 @@ LOGGING = {
 if not DEBUG:
     SECURE_CONTENT_TYPE_NOSNIFF = True
     X_FRAME_OPTIONS = "DENY"
+
+# Spreadsheet imports (supervision/core/spreadsheets.py): refused before any reader opens them
+# when larger than this, inflating beyond this (a zip bomb), or longer than this many rows.
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", 50 * 1024 * 1024))
+IMPORT_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("IMPORT_MAX_UNCOMPRESSED_BYTES", 200 * 1024 * 1024))
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", 200_000))

@@ -1,7 +1,6 @@
 """URL map. Each app contributes ``urls.py`` (staff pages), ``api.register(router)`` and,
 where the documents ask for publicity, ``public_urls.py`` under /public/."""
 
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -72,8 +71,5 @@ urlpatterns = [
     path("public/credit/", include("credit.public_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No route serves MEDIA_URL, not even under DEBUG: every upload lives in the private file store
+# (supervision/files) and is downloaded only through the view of the object that owns it.

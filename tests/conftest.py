@@ -28,6 +28,30 @@ from tests.factories import (
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+# The suite runs on a pinned day, whatever the real date: a test that opens a clock "today" must
+# get the same due date in March as in late December, when 20 working days already reach a year
+# the State Council has not published. Time still ticks from the pin (sessions, lockouts and
+# timeouts behave), and a test that needs another moment patches ``timezone.now`` or passes
+# dates. ``TEST_NOW`` moves the pin to try the suite on another day; it is inherited by the
+# worker subprocesses of the real-worker tests (tests/deadlines/worker_app.py).
+os.environ.setdefault("TEST_NOW", "2026-12-01T10:00:00+08:00")
+
+
+def pytest_configure(config):
+    from tests.clock import pin_clock
+
+    config._pinned_clock = pin_clock()
+
+
+def pytest_unconfigure(config):
+    traveller = getattr(config, "_pinned_clock", None)
+    if traveller is not None:
+        traveller.stop()
+
+
+def pytest_report_header(config):
+    return f"clock pinned at TEST_NOW={os.environ['TEST_NOW']}"
+
 
 @dataclass
 class World:
@@ -52,9 +76,11 @@ class World:
 def reload_shipped_data() -> None:
     """Re-run every data migration (RunPython) against the live app registry.
 
-    Transactional tests (browser tests with ``live_server``) end with a flush that also
-    removes the configuration the migrations ship (deadline rules, item lists, grading
-    rules); the next transactional test gets it back from here."""
+    A transactional test (a browser test with ``live_server``, or ``django_db(transaction=True)``)
+    ends with a flush that also removes the configuration the migrations ship (deadline rules,
+    item lists, grading rules). Every test must find that configuration whatever ran before it
+    on its worker, so the flush is followed at once by this reload (see
+    ``_restore_shipped_data_after_flush`` below)."""
     from django.apps import apps as global_apps
     from django.db import connection
     from django.db.migrations.loader import MigrationLoader
@@ -73,12 +99,29 @@ def reload_shipped_data() -> None:
                     operation.code(global_apps, connection.schema_editor())
 
 
-@pytest.fixture(autouse=True)
-def _shipped_data_for_transactional_tests(request):
-    marker = request.node.get_closest_marker("django_db")
-    if marker is not None and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
-        request.getfixturevalue("transactional_db")
+def _restore_shipped_data_after_flush() -> None:
+    """Make every flush of a transactional test put the shipped configuration back.
+
+    ``TransactionTestCase._fixture_teardown`` is where Django truncates every table;
+    ``TestCase`` overrides it with a rollback, so only transactional tests are affected. Doing
+    the reload right after the flush (rather than before the next transactional test) keeps the
+    database in its migrated state between any two tests, so no test depends on the order or on
+    how xdist splits the suite."""
+    from django.test import TransactionTestCase
+
+    if getattr(TransactionTestCase._fixture_teardown, "restores_shipped_data", False):
+        return
+    flush = TransactionTestCase._fixture_teardown
+
+    def _fixture_teardown(self):
+        flush(self)
         reload_shipped_data()
+
+    _fixture_teardown.restores_shipped_data = True  # type: ignore[attr-defined]
+    TransactionTestCase._fixture_teardown = _fixture_teardown  # type: ignore[method-assign]
+
+
+_restore_shipped_data_after_flush()
 
 
 @pytest.fixture(autouse=True)

@@ -31,13 +31,18 @@ READ API (no import of the caller's app needed)::
         # "no_government_purchase" before a purchase; awards/pilots with "no_award"/"no_policy_pilot"
     selection_flags(credit_code, on=None) -> list[str]  # warnings for award and pilot selection
 
-The listing procedure (民发〔2019〕103号), one service per step, each atomic with
-``select_for_update``, a no-op guard, a transition check against ``models.TRANSITIONS``, one
-audit entry and one ``ProposalEvent``::
+The listing procedure (民发〔2019〕103号), one service per step, each atomic: the write policy
+(``ListingProposal.write_rules``) asked first on the locked row, a no-op guard, then the one
+transition helper (table check against ``models.TRANSITIONS``, one audit entry, one
+``ProposalEvent``)::
 
     proposal_create → proposal_notify → proposal_object | proposal_elapse → proposal_review
     → proposal_decide → proposal_publish → proposal_apply_removal → proposal_decide_removal
     proposal_expire (daily sweep ``listings_sweep``), proposal_withdraw
+
+The objection window is the deadline engine's ``credit.objection`` clock (opened by the notice,
+met by a statement or the review); its ``closed`` stage calls ``objection_window_closed``, which
+marks the proposal elapsed. Tasks and sweeps act as ``policy.SYSTEM``.
 
 Restrictions decided here are recorded in ``institutions`` through its services
 (``institution_restrict``, ``person_restrict``, ``restriction_lift``) with the decision number
@@ -73,10 +78,11 @@ from .grading import (  # noqa: F401
     selection_flags,
     thresholds,
 )
-from .ledger import record_enter, record_fact, record_withdraw  # noqa: F401
+from .ledger import record_enter, record_fact, record_withdraw, staff_kinds_for, staff_record  # noqa: F401
 from .procedure import (  # noqa: F401
+    grounds_for,
     listings_sweep,
-    objection_dues_recompute,
+    objection_window_closed,
     policy_for,
     proposal_apply_removal,
     proposal_create,

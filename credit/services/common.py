@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from institutions.models import Institution
 
-from ..models import (
+from ..models import (  # noqa: F401 (STEP_LABELS is re-exported)
+    STEP_LABELS,
     GradingRule,
     ProposalState,
     RecordKind,
@@ -50,20 +51,6 @@ STAFF_KINDS = (
     RecordKind.COMMITMENT_BROKEN,
 )
 
-STEP_LABELS = {
-    "create": "提出拟列入",
-    "notify": "告知当事人",
-    "object": "登记陈述申辩",
-    "elapse": "陈述申辩期届满",
-    "review": "审核",
-    "decide": "作出决定",
-    "publish": "公示",
-    "apply_removal": "申请提前移出",
-    "decide_removal": "移出决定",
-    "expire": "期满移出",
-    "withdraw": "撤回",
-    "recount": "按公布的放假安排重算期限",
-}
 
 # Measures while in force (000 (十三), 103号): code -> label.
 JOINT_MEASURES = {

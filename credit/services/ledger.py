@@ -8,16 +8,16 @@ from typing import Any
 
 from auditlog.context import disable_auditlog
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
 from institutions.models import (
     Institution,
 )
+from supervision.core import policy
 from supervision.core.audit import audit
-from supervision.core.models import Department, Domain
-from supervision.core.scoping import ensure_visible
+from supervision.core.models import Department, Domain, Remit, RemitRole
 from supervision.workcal.services import add_months
 
 from ..models import (
@@ -37,11 +37,54 @@ def _domain(value: Domain | str | None) -> Domain | None:
 
 
 def _department_of(user: Any) -> Department | None:
-    if user is None or not getattr(user, "is_authenticated", False):
+    if user is None or not getattr(user, "is_authenticated", False) or policy.is_system(user):
         return None
     for a in user.active_assignments():
         return a.department
     return None
+
+
+def _recording_department(actor: Any, institution: Institution, domain: Domain | None) -> Department | None:
+    """The department a hand-entered record is made in: the actor's lead-department post over
+    the institution, else its post whose remit covers the record's domain (None for the system
+    or a superuser without a post). Which department records is data; whether the actor may
+    record the kind at all is the policy's (``CreditRecord.write_rules["record"]``)."""
+    region = institution.region
+    covering = [
+        a
+        for a in getattr(actor, "active_assignments", list)()
+        if a.role in policy.ACTING and region.code.startswith(a.region.prefix)
+    ]
+    for a in covering:
+        if a.department.is_lead:
+            return a.department
+    if domain is not None:
+        for a in covering:
+            if Remit.objects.filter(
+                department=a.department, domain=domain, role__in=[RemitRole.LEAD, RemitRole.RESPONSIBLE]
+            ).exists():
+                return a.department
+    return covering[0].department if covering else None
+
+
+def staff_record(actor: Any, institution: Institution, kind: str) -> CreditRecord:
+    """The unsaved record the policy judges for a hand entry of ``kind``: the institution's
+    region, the kind's domain, the department the actor records in."""
+    domain = _domain(KIND_DOMAIN.get(kind))
+    return CreditRecord(
+        credit_code=institution.credit_code or "",
+        institution=institution,
+        region=institution.region,
+        kind=kind,
+        domain=domain,
+        department=_recording_department(actor, institution, domain),
+    )
+
+
+def staff_kinds_for(actor: Any, institution: Institution) -> list[str]:
+    """The kinds ``actor`` may enter by hand on ``institution`` (the profile's form offers
+    these, and a page with none refuses the entry before reading it)."""
+    return [k for k in STAFF_KINDS if policy.can(actor, staff_record(actor, institution, k), "record")]
 
 
 def record_fact(
@@ -61,7 +104,12 @@ def record_fact(
     entered_by: Any = None,
     recompute: bool = True,
 ) -> CreditRecord:
-    """Record one credit-relevant fact (see the module docstring). Idempotent per source+kind."""
+    """Record one credit-relevant fact (see the module docstring). Idempotent per source+kind.
+
+    This is the write API of the apps that establish facts (an inspection, a penalty, an upheld
+    complaint): the step that establishes it has already been authorised by that procedure's
+    own rules, so the policy is not asked again here. A fact entered by hand goes through
+    ``record_enter``, which asks it."""
     if kind not in RecordKind.values:
         raise ValidationError(f"未知的信用记录类型：{kind}")
     if not (title or "").strip():
@@ -124,30 +172,40 @@ def record_fact(
 
 
 def record_enter(actor: Any, institution: Institution, kind: str, **data: Any) -> CreditRecord:
-    """Staff entering a fact by hand (court judgments, 失信被执行人, awards …) on a profile."""
-    if kind not in STAFF_KINDS:
-        raise ValidationError({"kind": "该类型的信用记录由业务系统自动记入，不能手工录入。"})
-    if not (data.get("document") or "").strip():
-        raise ValidationError({"document": "请填写依据文书（名称及文号）。"})
-    ensure_visible(actor, institution)
-    if _department_of(actor) is None and not getattr(actor, "is_superuser", False):
-        raise PermissionDenied("您没有有效的岗位，不能录入信用记录。")
-    return record_fact(institution.credit_code or "", kind, entered_by=actor, **data)
+    """Staff entering a fact by hand (court judgments, 失信被执行人, awards …) on a profile.
+    The policy judges the record to be made (``record``): civil affairs records every kind, a
+    partner department only kinds of its own domain, each over the institution's region."""
+    with transaction.atomic():
+        candidate = staff_record(actor, institution, kind)
+        policy.require(actor, candidate, "record")
+        if kind not in STAFF_KINDS:
+            raise ValidationError({"kind": "该类型的信用记录由业务系统自动记入，不能手工录入。"})
+        if not (data.get("document") or "").strip():
+            raise ValidationError({"document": "请填写依据文书（名称及文号）。"})
+        return record_fact(
+            institution.credit_code or "",
+            kind,
+            entered_by=policy.as_user(actor),
+            department=candidate.department,
+            domain=candidate.domain,
+            **data,
+        )
 
 
 def record_withdraw(record: CreditRecord, *, actor: Any, reason: str) -> CreditRecord:
-    """Withdraw a record entered in error; it stays in the ledger, no longer counted."""
-    if not (reason or "").strip():
-        raise ValidationError({"reason": "请填写撤销原因。"})
+    """Withdraw a record entered in error; it stays in the ledger, no longer counted. Only the
+    department that recorded it does (``withdraw``)."""
     with transaction.atomic():
-        ensure_visible(actor, record)
         locked = CreditRecord.objects.select_for_update().get(pk=record.pk)
+        policy.require(actor, locked, "withdraw")
         if locked.withdrawn_at is not None:
             return locked
+        if not (reason or "").strip():
+            raise ValidationError({"reason": "请填写撤销原因。"})
         locked.withdrawn_at = timezone.now()
         locked.withdraw_reason = reason.strip()
         with disable_auditlog():
             locked.save(update_fields=["withdrawn_at", "withdraw_reason"])
-        audit(locked, actor, "withdraw", {"withdrawn_at": (None, locked.withdrawn_at)})
+        audit(locked, policy.as_user(actor), "withdraw", {"withdrawn_at": (None, locked.withdrawn_at)})
         grade_recompute(locked.credit_code)
     return locked

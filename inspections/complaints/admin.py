@@ -8,13 +8,13 @@ class EventInline(admin.TabularInline):
     extra = 0
     can_delete = False
     readonly_fields = (
-        "verb",
+        "step",
         "from_state",
         "to_state",
         "from_department",
         "to_department",
         "to_region",
-        "reason",
+        "note",
         "actor",
         "at",
     )

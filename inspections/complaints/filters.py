@@ -3,12 +3,13 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Q, QuerySet
 
+from supervision.core.filters import BoundedFilterSet
 from supervision.core.models import Department, Domain
 
 from .models import Channel, Complaint, State
 
 
-class ComplaintFilter(django_filters.FilterSet):
+class ComplaintFilter(BoundedFilterSet):
     """One filter set for the staff inbox and the API."""
 
     q = django_filters.CharFilter(label="查询码/机构/工单号", method="search")

@@ -8,6 +8,7 @@ from django.db.models import Q
 
 from institutions.models import Institution
 from supervision.core.models import Department, Region, RegionLevel
+from supervision.core.widgets import IsoDateInput
 
 from .models import Category, Outcome
 
@@ -201,9 +202,7 @@ class InspectionForm(forms.Form):
     team: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
         label="检查人员（至少 2 人）", queryset=None, widget=forms.SelectMultiple(attrs={"size": 6})
     )
-    scheduled_on = forms.DateField(
-        label="计划检查日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    scheduled_on = forms.DateField(label="计划检查日期", required=False, widget=IsoDateInput)
 
     def __init__(self, *args: Any, complaint: Any = None, **kwargs: Any) -> None:
         from inspections.models import Inspector

@@ -13,7 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from institutions.models import Institution
 from supervision.core.models import Department, Domain, Region
+from supervision.core.policy import ACTING, LEAD, OWNER, Allow, WriteRules
 from supervision.core.scoping import Scope, ScopedQuerySet
+from supervision.core.transitions import StepEvent
 
 
 class Channel(models.TextChoices):
@@ -46,6 +48,24 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     (S.IN_PROGRESS, S.MERGED): "merge",
 }
 OPEN_STATES = (S.RECEIVED, S.ASSIGNED, S.IN_PROGRESS)
+
+# Chinese labels of the steps (the routing history, refusals).
+VERBS = {
+    "receive": "受理",
+    "route": "按职责清单分办",
+    "reassign": "改派",
+    "start": "开始办理",
+    "reply": "答复",
+    "close": "办结",
+    "merge": "合并重复件",
+    "inspect": "发起核查检查",
+}
+
+# Handling (归口负责): the acting posts (admin, inspector, leader) of the handling department over
+# the handling region (the county it was routed to). Auditors and liaisons of that department
+# read the complaint (and see the complainant) but do not handle it; a township post does not
+# act on a county's complaint; another county never does.
+_HANDLER = (Allow(ACTING, OWNER),)
 
 
 class Category(models.TextChoices):
@@ -160,6 +180,35 @@ class Complaint(models.Model):
     # The lead department sees every complaint in its jurisdiction; a partner department only
     # those routed to it.
     scope = Scope(region="region", department="handling_department")
+    write_rules = WriteRules(
+        region="handling_region",
+        department="handling_department",
+        domain="domain",
+        label="投诉举报",
+        actions={
+            "start": _HANDLER,
+            "reply": _HANDLER,
+            "close": _HANDLER,
+            "merge": _HANDLER,
+            "inspect": _HANDLER,
+            # 民政牵头、归口负责 (003 10.): the lead department routes a misrouted complaint on.
+            "reassign": (*_HANDLER, Allow(ACTING, LEAD)),
+            # Intake of a 12345 work order: civil affairs takes the hotline's orders for the
+            # place where it happened (asked with ``region=`` the complaint's place before it
+            # exists). Partner departments, auditors, liaisons and other counties do not.
+            "intake_hotline": (Allow(ACTING, LEAD),),
+            # Intake of a referral (抄告) as a complaint: the referral's receiving department
+            # at its receiving region (asked with ``department=``/``region=`` of the referral).
+            "intake_referral": (Allow(ACTING, OWNER),),
+            # Routing by the remit matrix is the system's, on receipt.
+            "route": (),
+        },
+        reasons={
+            "intake_hotline": "12345 热线工单由发生地所在辖区的民政部门（牵头部门）登记，您的岗位无权登记。",
+            "intake_referral": "抄告须由接收部门在其辖区内登记为投诉，您的岗位无权登记。",
+            "route": "投诉由系统按职责清单分办。",
+        },
+    )
 
     class Meta:
         verbose_name = _("投诉举报")
@@ -179,13 +228,11 @@ class Complaint(models.Model):
         return self.state in OPEN_STATES
 
 
-class ComplaintEvent(models.Model):
-    """The routing and handling history of a complaint (staff only)."""
+class ComplaintEvent(StepEvent):
+    """The routing and handling history of a complaint (staff only): the one step-event model,
+    with the departments a routing step moved it between."""
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
-    verb = models.CharField(_("操作"), max_length=20)
-    from_state = models.CharField(max_length=12, choices=State.choices, blank=True)
-    to_state = models.CharField(max_length=12, choices=State.choices)
     from_department = models.ForeignKey(
         Department, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -193,16 +240,14 @@ class ComplaintEvent(models.Model):
         Department, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     to_region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    reason = models.TextField(_("理由/说明"), blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    at = models.DateTimeField(_("时间"), auto_now_add=True)
 
-    class Meta:
+    class Meta(StepEvent.Meta):
         verbose_name = _("投诉办理记录")
         verbose_name_plural = _("投诉办理记录")
-        ordering = ["at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.complaint_id} {self.verb}"
+        return f"{self.complaint_id} {self.step}"
+
+    @property
+    def step_label(self) -> str:
+        return VERBS.get(self.step) or super().step_label

@@ -1,7 +1,10 @@
-"""Every write of the complaints app: one function per state change, each in one transaction,
-re-reading the row with ``select_for_update``, returning at once when already in the target
-state, refusing what ``TRANSITIONS`` does not allow (in Chinese), with one ComplaintEvent and
-the django-auditlog row change as its trail.
+"""Every write of the complaints app: one function per state change, each in one transaction
+that locks the row, asks the write policy first (``Complaint.write_rules``), returns at once
+when already in the target state and moves the state through the one transition helper
+(``supervision.core.transitions.transition``: the ``TRANSITIONS`` table with a Chinese refusal,
+one audited save, one ``ComplaintEvent``). Routing on receipt is the system's
+(``policy.SYSTEM``); intake of a 12345 work order is civil affairs' over the place, intake of a
+referral its receiving department's.
 
 Routing (民政牵头、归口负责): the department whose Remit covers the complaint's domain with role
 "responsible" (else "lead"), at the county of the institution (or of the place the complainant
@@ -26,8 +29,11 @@ from django.db.models import Count
 from django.utils import timezone
 
 from institutions.models import Institution
+from supervision.core import policy
+from supervision.core.audit import save_audited
 from supervision.core.models import Department, Domain, Region, RegionLevel, Remit, RemitRole
 from supervision.core.scoping import ensure_visible
+from supervision.core.transitions import transition
 from supervision.deadlines.services import deadline_meet, deadline_open, deadline_reassign
 
 from ..ledger import feed_credit
@@ -106,38 +112,50 @@ def route_for(domain: Domain | None, region: Region) -> tuple[Department, Region
 
 
 def _lock(complaint: Complaint) -> Complaint:
-    return Complaint.objects.select_for_update().get(pk=complaint.pk)
+    return Complaint.objects.select_for_update(of=("self",)).get(pk=complaint.pk)
 
 
-def _allowed(c: Complaint, target: str) -> None:
-    if (c.state, target) not in TRANSITIONS:
-        raise ValidationError(f"投诉当前状态为“{c.get_state_display()}”，不能执行此操作。")
+def _event(step: str, actor: Any, note: str = "", from_department: Any = None) -> Any:
+    """The ``event`` of ``transition``: one ComplaintEvent with where the step left it."""
+
+    def make(c: Complaint, from_state: str, to_state: str) -> ComplaintEvent:
+        return ComplaintEvent(
+            complaint=c,
+            step=step,
+            from_state=from_state,
+            to_state=to_state,
+            from_department=from_department,
+            to_department=c.handling_department,
+            to_region=c.handling_region,
+            note=note,
+            actor=policy.as_user(actor),
+        )
+
+    return make
 
 
-def _event(
-    c: Complaint, verb: str, from_state: str, actor: Any, reason: str = "", from_department: Any = None
+def _save_step(
+    c: Complaint, actor: Any, step: str, updates: dict[str, Any], note: str = "", **event: Any
 ) -> None:
-    ComplaintEvent.objects.create(
-        complaint=c,
-        verb=verb,
-        from_state=from_state,
-        to_state=c.state,
-        from_department=from_department,
-        to_department=c.handling_department,
-        to_region=c.handling_region,
-        reason=reason,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-    )
+    """A step that keeps the state (a reroute of an assigned complaint, an inspection of one in
+    progress): the transition helper's no-op guard is by state, so the same steps by hand —
+    the caller asked the policy on the locked row; one audited save, one event."""
+    before = {k: getattr(c, k) for k in updates}
+    for k, v in updates.items():
+        setattr(c, k, v)
+    save_audited(c, policy.as_user(actor), step, before)
+    _event(step, actor, note, **event)(c, c.state, c.state).save()
 
 
 def _public_changed() -> None:
     from supervision.publicity.web import invalidate_public_pages
 
-    transaction.on_commit(invalidate_public_pages)
+    invalidate_public_pages()
 
 
 def is_handler(user: Any, complaint: Complaint) -> bool:
-    """Whether ``user`` works for the handling department over the complaint's place."""
+    """Whether ``user`` works for the handling department over the complaint's place (any
+    role): who sees the complainant's identity. Who may handle it is the policy's."""
     if user is None or not getattr(user, "is_authenticated", False):
         return False
     if user.is_superuser:
@@ -147,38 +165,6 @@ def is_handler(user: Any, complaint: Complaint) -> bool:
         a.department_id == complaint.handling_department_id and region.code.startswith(a.region.prefix)
         for a in user.active_assignments()
     )
-
-
-def can_act(user: Any, complaint: Complaint, *, lead: bool = False) -> bool:
-    """Whether ``user`` holds an acting post of the handling department over the complaint's
-    place — or, with ``lead``, of the lead department. Auditors and liaisons of the handling
-    department read it (and see the complainant's identity) but do not handle it."""
-    return bool(user.acts_over(complaint.region, department=complaint.handling_department_id, lead=lead))
-
-
-def _check_handler(user: Any, complaint: Complaint) -> None:
-    if user is None:
-        return  # system call
-    ensure_visible(user, complaint)
-    if not is_handler(user, complaint):
-        raise ValidationError("只有承办部门可以办理此投诉。")
-    if not can_act(user, complaint):
-        raise ValidationError("审计员和联络员只能查看投诉，不能办理。")
-
-
-def _check_coordinator(user: Any, complaint: Complaint) -> None:
-    """Reassign and merge: the handling department or the lead department over the place."""
-    if user is None:
-        return
-    ensure_visible(user, complaint)
-    if is_handler(user, complaint) or any(
-        a.department.is_lead and complaint.region.code.startswith(a.region.prefix)
-        for a in user.active_assignments()
-    ):
-        if not can_act(user, complaint, lead=True):
-            raise ValidationError("审计员和联络员只能查看投诉，不能改派或合并。")
-        return
-    raise ValidationError("只有承办部门或民政部门可以改派、合并此投诉。")
 
 
 # --- intake ----------------------------------------------------------------------------------
@@ -201,6 +187,8 @@ def _create(
     actor: Any = None,
     received_at: dt.datetime | None = None,
 ) -> Complaint:
+    """Insert a received complaint and route it (as the system). ``actor`` is the member of
+    staff who registered it (None for the public form); callers have asked the policy."""
     content = (content or "").strip()
     if not content:
         raise ValidationError({"content": "请填写投诉内容。"})
@@ -210,7 +198,8 @@ def _create(
         raise ValidationError({"region": "请选择发生地所在县（市、区）或乡镇（街道）。"})
     if domain is None and category:
         domain = Domain.objects.filter(code=category).first()
-    with transaction.atomic(), set_actor(actor) if actor is not None else _nullcontext():
+    user = policy.as_user(actor)
+    with transaction.atomic(), set_actor(user) if user is not None else _nullcontext():
         complaint = Complaint.objects.create(
             tracking_code=new_tracking_code(),
             channel=channel,
@@ -228,10 +217,17 @@ def _create(
             complainant_name=complainant_name.strip(),
             complainant_phone=complainant_phone.strip(),
             received_at=received_at or timezone.now(),
-            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            created_by=user if getattr(user, "is_authenticated", False) else None,
         )
-        _event(complaint, "receive", "", actor, str(Channel(channel).label))
-        complaint_route(complaint, actor=actor)
+        ComplaintEvent.objects.create(
+            complaint=complaint,
+            step="receive",
+            to_state=complaint.state,
+            note=str(Channel(channel).label),
+            actor=user if getattr(user, "is_authenticated", False) else None,
+        )
+        # Routing by the remit matrix is the system's, whoever registered the complaint.
+        complaint_route(complaint, actor=policy.SYSTEM)
         complaint.refresh_from_db()
     return complaint
 
@@ -256,7 +252,8 @@ def complaint_submit_public(
     phone: str = "",
     received_at: dt.datetime | None = None,
 ) -> Complaint:
-    """A complaint from the public web form (no login); the caller shows the tracking code."""
+    """A complaint from the public web form (no login: anyone may complain); the caller shows
+    the tracking code."""
     return _create(
         channel=Channel.WEB,
         content=content,
@@ -286,55 +283,74 @@ def complaint_register_hotline(
     phone: str = "",
     received_at: dt.datetime | None = None,
 ) -> Complaint:
-    """A 12345 work order entered by staff; one complaint per work-order number."""
+    """A 12345 work order entered by staff; one complaint per work-order number. Civil affairs
+    over the place where it happened takes it (``intake_hotline``): the place is judged before
+    anything is looked up, and an order already registered elsewhere is not shown."""
     hotline_number = (hotline_number or "").strip()
-    if not hotline_number:
-        raise ValidationError({"hotline_number": "请填写 12345 工单号。"})
-    existing = Complaint.objects.filter(channel=Channel.HOTLINE, hotline_number=hotline_number).first()
-    if existing is not None:
-        return existing
-    return _create(
-        channel=Channel.HOTLINE,
-        hotline_number=hotline_number,
-        content=content,
-        region=region,
-        institution=institution,
-        institution_name=institution_name,
-        institution_address=institution_address,
-        category=category,
-        domain=domain,
-        complainant_name=name,
-        complainant_phone=phone,
-        actor=actor,
-        received_at=received_at,
-    )
+    place = institution.region if institution is not None else region
+    with transaction.atomic():
+        if place is not None:
+            policy.require(actor, Complaint, "intake_hotline", region=place)
+        else:  # the missing place is an input error for a post that may take orders at all
+            policy.require_ever(actor, Complaint, "intake_hotline")
+        if not hotline_number:
+            raise ValidationError({"hotline_number": "请填写 12345 工单号。"})
+        existing = Complaint.objects.filter(channel=Channel.HOTLINE, hotline_number=hotline_number).first()
+        if existing is not None:
+            if not policy.can(actor, Complaint, "intake_hotline", region=existing.region):
+                # Neither the place nor the handling body of another county's order is told.
+                raise policy.Denied("该 12345 工单号已在其他辖区登记，您的岗位无权查看或重复登记。")
+            return existing
+        return _create(
+            channel=Channel.HOTLINE,
+            hotline_number=hotline_number,
+            content=content,
+            region=region,
+            institution=institution,
+            institution_name=institution_name,
+            institution_address=institution_address,
+            category=category,
+            domain=domain,
+            complainant_name=name,
+            complainant_phone=phone,
+            actor=actor,
+            received_at=received_at,
+        )
 
 
-def complaint_from_referral(referral: Any, *, actor: Any = None) -> Complaint:
-    """A complaint handed over by another department (a supervision.referrals Referral):
-    institution by credit code, domain and place from the referral. Idempotent per referral."""
-    existing = Complaint.objects.filter(referral=referral).first()
-    if existing is not None:
-        return existing
-    institution = (
-        Institution.objects.filter(credit_code=referral.credit_code).first() if referral.credit_code else None
-    )
-    return _create(
-        channel=Channel.REFERRAL,
-        content=f"{referral.title}\n{referral.description}",
-        region=institution.region if institution else (referral.to_region or referral.from_region),
-        institution=institution,
-        institution_name=referral.institution_name,
-        domain=referral.domain,
-        referral=referral,
-        actor=actor,
-    )
+def complaint_from_referral(referral: Any, *, actor: Any) -> Complaint:
+    """A complaint handed over by another department (a supervision.referrals Referral),
+    registered by the referral's receiving department (``intake_referral``): institution by
+    credit code, domain and place from the referral. Idempotent per referral."""
+    with transaction.atomic():
+        policy.require(
+            actor, Complaint, "intake_referral", region=referral.to_region, department=referral.to_department
+        )
+        existing = Complaint.objects.filter(referral=referral).first()
+        if existing is not None:
+            return existing
+        institution = (
+            Institution.objects.filter(credit_code=referral.credit_code).first()
+            if referral.credit_code
+            else None
+        )
+        return _create(
+            channel=Channel.REFERRAL,
+            content=f"{referral.title}\n{referral.description}",
+            region=institution.region if institution else (referral.to_region or referral.from_region),
+            institution=institution,
+            institution_name=referral.institution_name,
+            domain=referral.domain,
+            referral=referral,
+            actor=actor,
+        )
 
 
 def referral_for_intake(user: Any, ref: str) -> Any:
     """The referral ``ref`` (its letter number, or its id) as ``user`` may see it, or a
-    ValidationError in Chinese. Any department that sees a referral (sender or receiver) may
-    register it as a complaint; the complaint is then routed by the remit matrix as usual."""
+    ValidationError in Chinese. Whether ``user`` may register it is the policy's
+    (``complaint_from_referral``: the receiving department); the complaint is then routed by
+    the remit matrix as usual."""
     from supervision.referrals.models import Referral
 
     ref = (ref or "").strip()
@@ -352,23 +368,26 @@ def referral_for_intake(user: Any, ref: str) -> Any:
 # --- routing and handling --------------------------------------------------------------------
 
 
-def complaint_route(complaint: Complaint, *, actor: Any = None) -> Complaint:
-    """Route a received complaint by the remit matrix and open its feedback clock."""
+def complaint_route(complaint: Complaint, *, actor: Any) -> Complaint:
+    """Route a received complaint by the remit matrix and open its feedback clock (the system's
+    step, on receipt)."""
     with transaction.atomic():
         c = _lock(complaint)
+        policy.require(actor, c, "route")
         if c.state != State.RECEIVED:
             return c
-        _allowed(c, State.ASSIGNED)
         dept, region, why = route_for(c.domain, c.region)
-        before = c.state
-        c.handling_department, c.handling_region, c.state = dept, region, State.ASSIGNED
         deadline = deadline_open(c, RULE, c.received_at, department=dept, region=region, note=c.tracking_code)
-        c.feedback_due = deadline.due
-        c.save(
-            update_fields=["handling_department", "handling_region", "state", "feedback_due", "updated_at"]
+        transition(
+            c,
+            State.ASSIGNED,
+            step="route",
+            actor=actor,
+            table=TRANSITIONS,
+            updates={"handling_department": dept, "handling_region": region, "feedback_due": deadline.due},
+            event=_event("route", actor, why),
+            on_commit=[_public_changed],
         )
-        _event(c, "route", before, actor, why)
-        _public_changed()
     return c
 
 
@@ -380,39 +399,54 @@ def complaint_reassign(
     reason: str,
     to_region: Region | None = None,
 ) -> Complaint:
-    """Send a misrouted complaint to another department, with the reason. The feedback clock
-    keeps its start (the citizen's 5 days do not restart) and moves to the new department."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": "请填写改派理由。"})
-    with transaction.atomic(), set_actor(actor):
+    """Send a misrouted complaint to another department, with the reason: the handling
+    department or the lead department (民政牵头). The feedback clock keeps its start (the
+    citizen's 5 days do not restart) and moves to the new department."""
+    with transaction.atomic():
         c = _lock(complaint)
-        _check_coordinator(actor, c)
+        policy.require(actor, c, "reassign")
+        reason = (reason or "").strip()
+        if not reason:
+            raise ValidationError({"reason": "请填写改派理由。"})
         to_region = to_region or c.handling_region or county_of(c.region)
         if c.handling_department_id == to_department.pk and c.handling_region_id == to_region.pk:
             return c
-        _allowed(c, State.ASSIGNED)
-        before, from_dept = c.state, c.handling_department
-        c.handling_department, c.handling_region, c.state = to_department, to_region, State.ASSIGNED
-        c.save(update_fields=["handling_department", "handling_region", "state", "updated_at"])
-        deadline_reassign(c, RULE, department=to_department, region=to_region, actor=actor)
-        _event(c, "reassign", before, actor, reason, from_department=from_dept)
+        from_dept = c.handling_department
+        updates = {"handling_department": to_department, "handling_region": to_region}
+        if c.state == State.ASSIGNED:  # (assigned, assigned) is the table's "reassign"
+            _save_step(c, actor, "reassign", updates, reason, from_department=from_dept)
+        else:  # in progress → assigned; any other state is refused by the table
+            transition(
+                c,
+                State.ASSIGNED,
+                step="reassign",
+                actor=actor,
+                table=TRANSITIONS,
+                updates=updates,
+                event=_event("reassign", actor, reason, from_department=from_dept),
+            )
+        # The clock follows its case: the reassignment was authorised by the complaint's own
+        # rule above, so the system hands the feedback clock on with it.
+        deadline_reassign(c, RULE, department=to_department, region=to_region, actor=policy.SYSTEM)
     return c
 
 
 def complaint_start(complaint: Complaint, *, actor: Any) -> Complaint:
     """The handling department starts work on it (办理中)."""
-    with transaction.atomic(), set_actor(actor):
+    with transaction.atomic():
         c = _lock(complaint)
-        _check_handler(actor, c)
+        policy.require(actor, c, "start")
         if c.state == State.IN_PROGRESS:
             return c
-        _allowed(c, State.IN_PROGRESS)
-        before = c.state
-        c.state = State.IN_PROGRESS
-        c.save(update_fields=["state", "updated_at"])
-        _event(c, "start", before, actor)
-        _public_changed()
+        transition(
+            c,
+            State.IN_PROGRESS,
+            step="start",
+            actor=actor,
+            table=TRANSITIONS,
+            event=_event("start", actor),
+            on_commit=[_public_changed],
+        )
     return c
 
 
@@ -421,11 +455,11 @@ def complaint_merge(duplicate: Complaint, into: Complaint, *, actor: Any) -> Com
     sees the reply of ``into`` with their own tracking code, and its clock is met by ``into``."""
     if duplicate.pk == into.pk:
         raise ValidationError("不能与自身合并。")
-    with transaction.atomic(), set_actor(actor):
+    with transaction.atomic():
         c = _lock(duplicate)
+        policy.require(actor, c, "merge")
         target = _lock(into)
-        _check_coordinator(actor, c)
-        if actor is not None:
+        if not policy.is_system(actor):
             ensure_visible(actor, target)
         if c.state == State.MERGED and c.merged_into_id == target.pk:
             return c
@@ -433,14 +467,18 @@ def complaint_merge(duplicate: Complaint, into: Complaint, *, actor: Any) -> Com
             target = Complaint.objects.get(pk=target.merged_into_id)
         if target.pk == c.pk:
             raise ValidationError("不能合并到已合并至本件的投诉。")
-        _allowed(c, State.MERGED)
-        before = c.state
-        c.state, c.merged_into = State.MERGED, target
-        c.save(update_fields=["state", "merged_into", "updated_at"])
+        transition(
+            c,
+            State.MERGED,
+            step="merge",
+            actor=actor,
+            table=TRANSITIONS,
+            updates={"merged_into": target},
+            event=_event("merge", actor, f"合并至 {target.tracking_code}"),
+            on_commit=[_public_changed],
+        )
         Complaint.objects.filter(merged_into=c).update(merged_into=target)
         deadline_meet(c, RULE, by=target)
-        _event(c, "merge", before, actor, f"合并至 {target.tracking_code}")
-        _public_changed()
     return c
 
 
@@ -457,25 +495,35 @@ def complaint_reply(
     reply); meets the clock. An upheld complaint (属实/部分属实) against a registered institution
     enters its credit record."""
     findings, reply = (findings or "").strip(), (reply or "").strip()
-    errors = {}
-    if outcome and outcome not in Outcome.values:
-        errors["outcome"] = "查证结论无效。"
-    if not findings:
-        errors["findings"] = "请填写核查情况。"
-    if not reply:
-        errors["reply"] = "请填写答复意见。"
-    if errors:
-        raise ValidationError(errors)
-    with transaction.atomic(), set_actor(actor):
+    with transaction.atomic():
         c = _lock(complaint)
-        _check_handler(actor, c)
-        if c.state == State.REPLIED and c.reply == reply:
-            return c
-        _allowed(c, State.REPLIED)
-        before = c.state
-        c.state, c.findings, c.reply, c.replied_at = State.REPLIED, findings, reply, at or timezone.now()
-        c.outcome = outcome
-        c.save(update_fields=["state", "findings", "outcome", "reply", "replied_at", "updated_at"])
+        policy.require(actor, c, "reply")
+        errors = {}
+        if outcome and outcome not in Outcome.values:
+            errors["outcome"] = "查证结论无效。"
+        if not findings:
+            errors["findings"] = "请填写核查情况。"
+        if not reply:
+            errors["reply"] = "请填写答复意见。"
+        if errors:
+            raise ValidationError(errors)
+        if c.state == State.REPLIED:
+            if c.reply == reply:
+                return c
+            raise ValidationError(
+                f"当前状态为“{c.get_state_display()}”，不能再次答复。", code="transition_not_allowed"
+            )
+        replied_at = at or timezone.now()
+        transition(
+            c,
+            State.REPLIED,
+            step="reply",
+            actor=actor,
+            table=TRANSITIONS,
+            updates={"findings": findings, "reply": reply, "replied_at": replied_at, "outcome": outcome},
+            event=_event("reply", actor),
+            on_commit=[_public_changed],
+        )
         deadline_meet(c, RULE, by=c, at=c.replied_at)
         if outcome in UPHELD_OUTCOMES and c.institution is not None:
             feed_credit(
@@ -487,25 +535,27 @@ def complaint_reply(
                 effective=timezone.localtime(c.replied_at).date(),
                 domain=c.domain,
                 department=c.handling_department,
-                entered_by=actor if getattr(actor, "pk", None) else None,
+                entered_by=policy.as_user(actor),
             )
-        _event(c, "reply", before, actor)
-        _public_changed()
     return c
 
 
 def complaint_close(complaint: Complaint, *, actor: Any) -> Complaint:
-    with transaction.atomic(), set_actor(actor):
+    """办结 a replied complaint."""
+    with transaction.atomic():
         c = _lock(complaint)
-        _check_handler(actor, c)
+        policy.require(actor, c, "close")
         if c.state == State.CLOSED:
             return c
-        _allowed(c, State.CLOSED)
-        before = c.state
-        c.state = State.CLOSED
-        c.save(update_fields=["state", "updated_at"])
-        _event(c, "close", before, actor)
-        _public_changed()
+        transition(
+            c,
+            State.CLOSED,
+            step="close",
+            actor=actor,
+            table=TRANSITIONS,
+            event=_event("close", actor),
+            on_commit=[_public_changed],
+        )
     return c
 
 
@@ -519,7 +569,7 @@ def complaint_launch_inspection(
 
     with transaction.atomic():
         c = _lock(complaint)
-        _check_handler(actor, c)
+        policy.require(actor, c, "inspect")
         if c.inspection_id is not None:
             return c.inspection
         if c.institution_id is None:
@@ -534,12 +584,19 @@ def complaint_launch_inspection(
             team=team,
             scheduled_on=scheduled_on,
         )
-        c.inspection = inspection
-        before = c.state
-        if c.state == State.ASSIGNED:
-            c.state = State.IN_PROGRESS
-        c.save(update_fields=["inspection", "state", "updated_at"])
-        _event(c, "inspect", before, actor, f"发起投诉核查检查 #{inspection.pk}")
+        note = f"发起投诉核查检查 #{inspection.pk}"
+        if c.state == State.ASSIGNED:  # the inspection starts the handling
+            transition(
+                c,
+                State.IN_PROGRESS,
+                step="start",
+                actor=actor,
+                table=TRANSITIONS,
+                updates={"inspection": inspection},
+                event=_event("inspect", actor, note),
+            )
+        else:
+            _save_step(c, actor, "inspect", {"inspection": inspection}, note)
     return inspection
 
 

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from supervision.core import policy
 from supervision.core.scoping import get_visible_or_404
 from supervision.core.web import ScopedListView
 from supervision.publicity.masking import mask_name, mask_phone, scrub
@@ -58,6 +59,14 @@ class ComplaintList(ScopedListView):
             "institution", "region", "handling_department", "handling_region"
         )
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        ctx["may_intake"] = policy.can_ever(user, Complaint, "intake_hotline") or policy.can_ever(
+            user, Complaint, "intake_referral"
+        )
+        return ctx
+
 
 def _get(request: HttpRequest, pk: int) -> Complaint:
     return get_visible_or_404(
@@ -86,19 +95,26 @@ def complaint_detail(request: HttpRequest, pk: int, forms: dict[str, Any] | None
         # Free text often carries the complainant's own number: masked outside the handler.
         "content": c.content if handler else scrub(c.content),
         "findings": c.findings if handler else scrub(c.findings),
-        "events": c.events.select_related("to_department", "from_department", "to_region", "actor"),
+        "events": c.events.select_related("to_department", "to_region", "actor"),
         "duplicates": c.duplicates.all(),
         "is_handler": handler,
         "reassign_form": forms.get("reassign") or ReassignForm(),
         "merge_form": forms.get("merge") or MergeForm(),
         "reply_form": forms.get("reply") or ReplyForm(),
         "inspection_form": forms.get("inspection")
-        or (InspectionForm(complaint=c) if handler and c.institution_id else None),
+        or (
+            InspectionForm(complaint=c)
+            if c.institution_id and policy.can(request.user, c, "inspect")
+            else None
+        ),
     }
     return render(request, "complaints/complaint_detail.html", ctx, status=400 if forms else 200)
 
 
 def _apply(request: HttpRequest, pk: int, key: str, form: Any, action: Any) -> HttpResponse:
+    """Run a validated form through its service; a refused input is shown on the form. The
+    policy was asked before the form was read (``_acting``); a refusal inside the service is a
+    403 too (it propagates)."""
     if form.is_valid():
         try:
             action(form.cleaned_data)
@@ -114,10 +130,17 @@ def _apply(request: HttpRequest, pk: int, key: str, form: Any, action: Any) -> H
     return complaint_detail(request, pk, {key: form})
 
 
+def _acting(request: HttpRequest, pk: int, action: str) -> Complaint:
+    """The complaint (404 out of scope), once the policy allows ``action`` on it (else 403)."""
+    c = _get(request, pk)
+    policy.require(request.user, c, action)
+    return c
+
+
 @login_required
 @require_POST
 def complaint_reassign(request: HttpRequest, pk: int) -> HttpResponse:
-    c = _get(request, pk)
+    c = _acting(request, pk, "reassign")
     return _apply(
         request,
         pk,
@@ -136,7 +159,7 @@ def complaint_reassign(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def complaint_merge(request: HttpRequest, pk: int) -> HttpResponse:
-    c = _get(request, pk)
+    c = _acting(request, pk, "merge")
 
     def merge(d: dict[str, Any]) -> None:
         code = services.normalise_code(d["into_code"])
@@ -151,7 +174,7 @@ def complaint_merge(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def complaint_reply(request: HttpRequest, pk: int) -> HttpResponse:
-    c = _get(request, pk)
+    c = _acting(request, pk, "reply")
     return _apply(
         request,
         pk,
@@ -166,10 +189,10 @@ def complaint_reply(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def complaint_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
-    c = _get(request, pk)
     fn = {"start": services.complaint_start, "close": services.complaint_close}.get(step)
     if fn is None:
         return HttpResponse(status=404)
+    c = _acting(request, pk, step)
     try:
         fn(c, actor=request.user)
     except ValidationError as exc:
@@ -180,7 +203,7 @@ def complaint_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 @login_required
 @require_POST
 def complaint_inspect(request: HttpRequest, pk: int) -> HttpResponse:
-    c = _get(request, pk)
+    c = _acting(request, pk, "inspect")
     form = InspectionForm(request.POST, complaint=c)
 
     def launch(d: dict[str, Any]) -> None:
@@ -203,7 +226,10 @@ def _after_intake(request: HttpRequest, c: Complaint, what: str) -> HttpResponse
 @login_required
 @require_POST
 def referral_intake(request: HttpRequest) -> HttpResponse:
-    """Register a referral (抄告) from another department as a complaint (idempotent)."""
+    """Register a referral (抄告) sent to the user's department as a complaint (idempotent).
+    The post is asked before the form is read; the service asks again on the referral (its
+    receiving department and region)."""
+    policy.require_ever(request.user, Complaint, "intake_referral")
     form = ReferralIntakeForm(request.POST)
     if form.is_valid():
         try:
@@ -217,16 +243,25 @@ def referral_intake(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "complaints/hotline_form.html",
-        {"form": HotlineForm(), "referral_form": form},
+        {
+            "form": HotlineForm() if policy.can_ever(request.user, Complaint, "intake_hotline") else None,
+            "referral_form": form,
+        },
         status=400,
     )
 
 
 @login_required
 def hotline_intake(request: HttpRequest) -> HttpResponse:
-    """Enter a 12345 work order."""
-    if not request.user.is_superuser and not request.user.active_assignments():  # type: ignore[union-attr]
-        return HttpResponse(status=404)
+    """Enter a 12345 work order (civil affairs over the place); the page also registers a
+    referral sent to the user's department. A POST asks the post before the form is read (the
+    service asks again with the order's place); the page is refused to a post that could take
+    neither."""
+    may_hotline = policy.can_ever(request.user, Complaint, "intake_hotline")
+    if request.method == "POST" or not (
+        may_hotline or policy.can_ever(request.user, Complaint, "intake_referral")
+    ):
+        policy.require_ever(request.user, Complaint, "intake_hotline")
     form = HotlineForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -241,5 +276,7 @@ def hotline_intake(request: HttpRequest) -> HttpResponse:
         else:
             return _after_intake(request, c, "")
     return render(
-        request, "complaints/hotline_form.html", {"form": form, "referral_form": ReferralIntakeForm()}
+        request,
+        "complaints/hotline_form.html",
+        {"form": form if may_hotline else None, "referral_form": ReferralIntakeForm()},
     )

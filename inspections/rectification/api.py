@@ -1,36 +1,28 @@
 """Staff API: /api/v1/rectifications/ (notices with their items; actions respond, accept,
 reject on one item) and /api/v1/penalties/ (register; create through ``penalty_record``).
-State changes only through these actions, each calling its service."""
+State changes only through these actions, each calling its service. Every write asks the write
+policy before its payload is validated; refusals (403) and the services' validation errors (400)
+reach the client through the one exception handler (``supervision.core.api_errors``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from inspections.models import Finding, Inspection, Inspector
 from institutions.models import Institution
+from supervision.core import policy
 from supervision.core.api_base import ScopedReadOnlyViewSet
 
 from . import services
 from .filters import NoticeFilter, PenaltyFilter
 from .models import Acceptance, ItemResponse, NoticeItem, Penalty, PenaltyKind, RectificationNotice
-
-
-def _refusal(exc: Exception) -> Exception:
-    if isinstance(exc, DjangoPermissionDenied):
-        return PermissionDenied(str(exc))
-    assert isinstance(exc, DjangoValidationError)
-    if hasattr(exc, "error_dict"):
-        return ValidationError(exc.message_dict)
-    return ValidationError({"non_field_errors": exc.messages})
 
 
 class ItemResponseSerializer(serializers.ModelSerializer):
@@ -152,8 +144,13 @@ class RectificationViewSet(ScopedReadOnlyViewSet):
     serializer_class = NoticeSerializer
     filterset_class = NoticeFilter
 
-    def _item(self, data: dict[str, Any]) -> NoticeItem:
+    def _notice(self, action: str) -> RectificationNotice:
+        """The notice in scope (404 otherwise), once the policy allows ``action`` on it."""
         notice = self.get_object()
+        policy.require(self.request.user, notice, action)
+        return notice
+
+    def _item(self, notice: RectificationNotice, data: dict[str, Any]) -> NoticeItem:
         item = notice.items.filter(pk=data["item"]).first()
         if item is None:
             raise ValidationError({"item": "该整改事项不属于本通知书。"})
@@ -166,19 +163,17 @@ class RectificationViewSet(ScopedReadOnlyViewSet):
     @extend_schema(request=RectificationRespondInput, responses=NoticeSerializer)
     @action(detail=True, methods=["post"])
     def respond(self, request: Any, pk: Any = None) -> Response:
+        notice = self._notice("respond")
         data = RectificationRespondInput(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        try:
-            services.item_respond(
-                self._item(v),
-                actor=request.user,
-                action_taken=v["action_taken"],
-                evidence_text=v.get("evidence_text", ""),
-                on=v.get("responded_on"),
-            )
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise _refusal(exc) from exc
+        services.item_respond(
+            self._item(notice, v),
+            actor=request.user,
+            action_taken=v["action_taken"],
+            evidence_text=v.get("evidence_text", ""),
+            on=v.get("responded_on"),
+        )
         return self._done(request)
 
     def _verdict_kwargs(self, v: dict[str, Any]) -> dict[str, Any]:
@@ -199,26 +194,23 @@ class RectificationViewSet(ScopedReadOnlyViewSet):
     @extend_schema(request=RectificationVerdictInput, responses=NoticeSerializer)
     @action(detail=True, methods=["post"])
     def accept(self, request: Any, pk: Any = None) -> Response:
+        notice = self._notice("accept")
         data = RectificationVerdictInput(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            services.item_accept(self._item(data.validated_data), **self._verdict_kwargs(data.validated_data))
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise _refusal(exc) from exc
+        v = data.validated_data
+        services.item_accept(self._item(notice, v), **self._verdict_kwargs(v))
         return self._done(request)
 
     @extend_schema(request=RectificationRejectInput, responses=NoticeSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request: Any, pk: Any = None) -> Response:
+        notice = self._notice("reject")
         data = RectificationRejectInput(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        try:
-            services.item_reject(
-                self._item(v), new_period_workdays=v.get("new_period_workdays"), **self._verdict_kwargs(v)
-            )
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise _refusal(exc) from exc
+        services.item_reject(
+            self._item(notice, v), new_period_workdays=v.get("new_period_workdays"), **self._verdict_kwargs(v)
+        )
         return self._done(request)
 
 
@@ -287,6 +279,8 @@ class PenaltyViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
 
     @extend_schema(request=PenaltyRecordInput, responses=PenaltySerializer)
     def create(self, request: Any, *args: Any, **kwargs: Any) -> Response:
+        # A create: the post gates before the payload is read; the service judges the row.
+        policy.require_ever(request.user, Penalty, "create")
         data = PenaltyRecordInput(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
@@ -294,34 +288,30 @@ class PenaltyViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         if institution is None:
             raise ValidationError({"institution": "机构不存在或不在您的辖区。"})
         findings = list(Finding.objects.visible_to(request.user).filter(pk__in=v["findings"]))
-        try:
-            penalty = services.penalty_record(
-                institution,
-                actor=request.user,
-                decision_number=v["decision_number"],
-                kind=v["kind"],
-                facts=v["facts"],
-                legal_basis=v["legal_basis"],
-                decided_on=v["decided_on"],
-                fine_amount=v.get("fine_amount"),
-                confiscated=v.get("confiscated", ""),
-                findings=findings,
-            )
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise _refusal(exc) from exc
+        penalty = services.penalty_record(
+            institution,
+            actor=request.user,
+            decision_number=v["decision_number"],
+            kind=v["kind"],
+            facts=v["facts"],
+            legal_basis=v["legal_basis"],
+            decided_on=v["decided_on"],
+            fine_amount=v.get("fine_amount"),
+            confiscated=v.get("confiscated", ""),
+            findings=findings,
+        )
         return Response(PenaltySerializer(penalty).data, status=201)
 
     @extend_schema(request=PenaltyAppealInput, responses=PenaltySerializer)
     @action(detail=True, methods=["post"])
     def appeal(self, request: Any, pk: Any = None) -> Response:
+        penalty = self.get_object()
+        policy.require(request.user, penalty, "appeal")
         data = PenaltyAppealInput(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            penalty = services.penalty_set_appeal(
-                self.get_object(), actor=request.user, status=data.validated_data["appeal_status"]
-            )
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise _refusal(exc) from exc
+        penalty = services.penalty_set_appeal(
+            penalty, actor=request.user, status=data.validated_data["appeal_status"]
+        )
         return Response(PenaltySerializer(penalty).data)
 
     @extend_schema(
@@ -331,17 +321,16 @@ class PenaltyViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     )
     @action(detail=True, methods=["post"], url_path="end-publication")
     def end_publication(self, request: Any, pk: Any = None) -> Response:
+        penalty = self.get_object()
+        policy.require(request.user, penalty, "end_publication")
         data = PenaltyEndPublicationInput(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            penalty = services.penalty_end_publication(
-                self.get_object(),
-                actor=request.user,
-                ended_on=data.validated_data["ended_on"],
-                reason=data.validated_data["reason"],
-            )
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise _refusal(exc) from exc
+        penalty = services.penalty_end_publication(
+            penalty,
+            actor=request.user,
+            ended_on=data.validated_data["ended_on"],
+            reason=data.validated_data["reason"],
+        )
         return Response(PenaltySerializer(penalty).data)
 
 

@@ -1,6 +1,24 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+# Chinese labels of the audited steps (audit pages, refusals of a step the table does not allow).
+VERBS = {
+    "draft": _("起草"),
+    "issue": _("下达"),
+    "discard": _("删除草稿"),
+    "respond": _("报告整改情况"),
+    "accept": _("验收通过"),
+    "reject": _("验收不通过"),
+    "close": _("销号"),
+    "escalate": _("逾期升级"),
+    "approve": _("批准"),
+    "list": _("挂牌督办"),
+    "progress": _("报告督办进展"),
+    "record": _("登记"),
+    "appeal": _("更新复议诉讼状态"),
+    "end_publication": _("提前结束公示"),
+}
+
 
 class RectificationConfig(AppConfig):
     """Rectification notices, acceptance, escalation, listed supervision and penalties."""
@@ -40,3 +58,10 @@ class RectificationConfig(AppConfig):
         from . import public
 
         public.register()
+
+        from supervision.core.transitions import register_verbs
+
+        register_verbs(VERBS)
+        # Importing the services registers the escalation stage handler of the item clock
+        # (``services.suspension.item_escalated``) with the deadline engine, once per process.
+        from . import services  # noqa: F401

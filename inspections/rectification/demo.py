@@ -1,7 +1,8 @@
 """Demo data, in 阳谷县 where the main demo accounts work: one rectification notice with two
 problems (one accepted with a signature, one 重大 hazard still open under 挂牌督办), one
 penalty, and one referral letter sent so the receiving liaison's inbox has something.
-Idempotent: does nothing once a notice exists."""
+Idempotent: does nothing once a notice exists. The seeder acts as the explicit system actor
+(``policy.SYSTEM``): nobody signed in does these writes."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ def seed(stdout: Any) -> None:
 
     from inspections import services as inspection_services
     from inspections.models import Finding, FindingStatus, Inspector, Severity
+    from supervision.core import policy
     from supervision.core.demo import YANGGU
     from supervision.core.models import User
 
@@ -54,7 +56,7 @@ def seed(stdout: Any) -> None:
             inspection_services.finding_create(
                 institution,
                 finding.domain,
-                actor=None,
+                actor=policy.SYSTEM,
                 department=department,
                 description="消防控制室无人值守，火灾自动报警系统处于故障状态",
                 severity=Severity.MAJOR,
@@ -79,7 +81,7 @@ def seed(stdout: Any) -> None:
             requirement=f.rectification_required or f"立即整改：{f.description}",
             period_workdays=10,
         )
-    notice = services.notice_issue(notice, actor=None, on=today)
+    notice = services.notice_issue(notice, actor=policy.SYSTEM, on=today)
     inspector = (
         Inspector.objects.filter(department=department, region__code__startswith=county.prefix, active=True)
         .filter(certificate_expires__gte=today)
@@ -88,16 +90,23 @@ def seed(stdout: Any) -> None:
     first = notice.items.order_by("seq").first()
     if first is not None and inspector is not None:
         services.item_respond(
-            first, actor=None, action_taken="已按要求整改并建立台账", evidence_text="整改前后照片 4 张"
+            first,
+            actor=policy.SYSTEM,
+            action_taken="已按要求整改并建立台账",
+            evidence_text="整改前后照片 4 张",
         )
         services.item_accept(
-            first, actor=None, acceptor=inspector, observed="现场复查，整改到位", reinspected_on=today
+            first,
+            actor=policy.SYSTEM,
+            acceptor=inspector,
+            observed="现场复查，整改到位",
+            reinspected_on=today,
         )
     major = next((f for f in findings if f.severity == Severity.MAJOR), None)
     if major is not None:
         services.listing_open(
             major,
-            actor=None,
+            actor=policy.SYSTEM,
             supervising_body=f"{county.name}人民政府安全生产委员会",
             deadline=today + dt.timedelta(days=30),
             on=today,
@@ -106,7 +115,7 @@ def seed(stdout: Any) -> None:
         short = department.short_name or department.name[:1]
         services.penalty_record(
             institution,
-            actor=None,
+            actor=policy.SYSTEM,
             department=department,
             decision_number=f"{county.name[:1]}{short}罚决字〔{today.year}〕1号",
             kind="warning",
@@ -124,6 +133,7 @@ def seed(stdout: Any) -> None:
 
 def _send_one_referral(prefix: str, on: dt.date) -> str:
     """Send the oldest draft referral of the demo county, so an inbox has a letter in it."""
+    from supervision.core import policy
     from supervision.referrals import services as referrals
     from supervision.referrals.models import Referral, ReferralState
 
@@ -136,4 +146,4 @@ def _send_one_referral(prefix: str, on: dt.date) -> str:
     )
     if draft is None:
         return ""
-    return referrals.referral_send(draft, actor=None, on=on).number
+    return referrals.referral_send(draft, actor=policy.SYSTEM, on=on).number

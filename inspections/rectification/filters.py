@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from inspections.filters import StyledFilterSet
 from supervision.core.models import Department
+from supervision.core.widgets import IsoDateInput
 
 from .models import (
     OPEN_ITEM_STATES,
@@ -63,8 +64,8 @@ class ItemFilter(StyledFilterSet):
     def by_progress(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         if value == "open":
             return qs.filter(state__in=OPEN_ITEM_STATES)
-        if value == "overdue":
-            return qs.filter(state__in=OPEN_ITEM_STATES, due__lt=timezone.localdate())
+        if value == "overdue":  # decided by the item's clock, as everywhere (NoticeItemQuerySet.overdue)
+            return qs.overdue(timezone.localdate())  # type: ignore[attr-defined]
         if value == "done":
             return qs.filter(state=ItemState.ACCEPTED)
         return qs
@@ -102,10 +103,10 @@ class PenaltyFilter(StyledFilterSet):
     kind = django_filters.ChoiceFilter(choices=PenaltyKind.choices, label=_("处罚种类"))
     appeal_status = django_filters.ChoiceFilter(choices=AppealStatus.choices, label=_("复议诉讼状态"))
     decided_after = django_filters.DateFilter(
-        field_name="decided_on", lookup_expr="gte", label=_("决定日期起")
+        field_name="decided_on", lookup_expr="gte", label=_("决定日期起"), widget=IsoDateInput
     )
     decided_before = django_filters.DateFilter(
-        field_name="decided_on", lookup_expr="lte", label=_("决定日期止")
+        field_name="decided_on", lookup_expr="lte", label=_("决定日期止"), widget=IsoDateInput
     )
     publication = django_filters.ChoiceFilter(
         method="filter_publication",

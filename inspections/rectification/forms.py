@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from inspections.models import Inspection, InspectionKind, Inspector
+from supervision.core.widgets import IsoDateInput
 
 from .models import AppealStatus, NoticeItem, PenaltyKind
 
@@ -23,7 +24,7 @@ class BootstrapMixin:
             field.widget.attrs.setdefault("class", css)
 
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = IsoDateInput()
 
 
 class RespondForm(BootstrapMixin, forms.Form):
@@ -79,7 +80,12 @@ class ListingForm(BootstrapMixin, forms.Form):
     supervising_body = forms.CharField(
         label=_("挂牌督办机关"), max_length=100, initial="阳谷县人民政府安全生产委员会"
     )
-    deadline = forms.DateField(label=_("督办期限"), widget=DATE)
+    deadline = forms.DateField(
+        label=_("督办期限"),
+        widget=DATE,
+        required=False,
+        help_text=_("按挂牌督办文书载明的期限填写；留空则按默认督办期限（时限规则“重大隐患挂牌督办”）计算。"),
+    )
 
 
 class ProgressForm(BootstrapMixin, forms.Form):

@@ -3,14 +3,19 @@
 rectified in time (责令停业整顿), listed supervision of 重大 hazards (挂牌督办) and
 administrative penalties (行政处罚).
 
-Status fields are written only by ``services.py``; allowed transitions are the tables below."""
+Status fields are written only by ``services/``; allowed transitions are the tables below, and
+who may write is each model's ``write_rules`` (``supervision.core.policy``). Whether an item or a
+listing is overdue is decided by its clock alone (``supervision.deadlines``), never by a date
+copied here."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -19,11 +24,16 @@ from inspections.models import publication_end as _publication_end
 from inspections.models import publication_months as _publication_months
 from institutions.models import Institution
 from supervision.core.models import Department, Region
+from supervision.core.policy import ACTING, ADMINS, LEAD, LEADERS, OWNER, Allow, WriteRules
 from supervision.core.scoping import Scope, ScopedQuerySet
+from supervision.deadlines.models import Deadline, DeadlineState
 from supervision.documents.models import OfficialDocument
 from supervision.workcal.services import add_months
 
 ITEM_RULE = "rectification.item"
+# 挂牌督办's own clock (shipped by migration 0004: no document gives a period, so the rule's length
+# is a house default; a listing document that states a date pins it).
+LISTING_RULE = "listing.supervision"
 NOTICE_KIND, NOTICE_KIND_SHORT = "rectification", "整改"
 SUSPENSION_KIND, SUSPENSION_KIND_SHORT = "suspension", "停整"
 
@@ -75,6 +85,62 @@ DEFAULT_CONSEQUENCE = (
     "逾期未整改或者整改不合格的，本机关将依法责令停业整顿，并依照《养老机构管理办法》等规定予以处理；"
     "需要采取行政强制措施的，移送有权机关依法处理；整改情况将记入信用记录并向社会公开。"
 )
+
+
+# --- clocks --------------------------------------------------------------------------------
+
+
+def overdue_clock(today: dt.date | None = None) -> Q:
+    """The engine's own test of an overdue clock: marked overdue by the sweep, or still open
+    with its due date passed (the condition the next sweep marks), so a page never waits for the
+    sweep. Read on the Deadline row, never on a date copied onto the subject."""
+    today = today or timezone.localdate()
+    return Q(state=DeadlineState.OVERDUE) | Q(state=DeadlineState.OPEN, due__lt=today)
+
+
+def clocks_of(model: type[models.Model], rule_code: str, subject: Any = None) -> models.QuerySet[Deadline]:
+    """The ``rule_code`` clocks of rows of ``model`` (of ``subject`` when given, else correlated
+    to the outer query's ``pk``), by app label and model name as ``FindingQuerySet.with_progress``."""
+    opts = model._meta
+    object_id: Any = OuterRef("pk") if subject is None else subject.pk
+    return Deadline.objects.filter(
+        content_type__app_label=opts.app_label,
+        content_type__model=opts.model_name,
+        object_id=object_id,
+        rule__code=rule_code,
+    )
+
+
+def has_overdue_clock(model: type[models.Model], rule_code: str, today: dt.date | None = None) -> Exists:
+    """``Exists`` of an overdue ``rule_code`` clock on the outer row: filters, lists, panels."""
+    return Exists(clocks_of(model, rule_code).filter(overdue_clock(today)))
+
+
+def _clock_overdue(obj: models.Model, rule_code: str) -> bool:
+    annotated = getattr(obj, "clock_overdue", None)
+    if annotated is not None:
+        return bool(annotated)
+    return clocks_of(type(obj), rule_code, obj).filter(overdue_clock()).exists()
+
+
+# --- who may write ---------------------------------------------------------------------------
+# The issuing department's acting posts (inspector, leader, admin) over the notice's region
+# handle it: responses, acceptances, rejections, discarding a draft (README "Who handles a
+# notice"). Auditors and liaisons only read (policy: ACTING excludes them). The lead department
+# (民政) sees a partner's notices through its scope but does not handle them: OWNER only. A
+# sibling county never acts: the region must lie in the post's jurisdiction.
+HANDLERS = (Allow(ACTING, OWNER),)
+# Leaders approve (责令停业整顿 is a decision of the issuing department's leader).
+DECIDERS = (Allow(LEADERS, OWNER),)
+# A rectification clock is waived only where it could be accepted: the issuing department, by a
+# leader or an administrator (a civil-affairs leader cannot waive fire rescue's clock, just as
+# they cannot accept its items). The deadline engine is asked to honour a subject's "waive".
+WAIVERS = (Allow(LEADERS + ADMINS, OWNER),)
+# 挂牌督办 is coordinated by civil affairs (000 (十), 002 (二), 003 2.: 民政部门会同有关部门提请
+# 政府挂牌督办): civil affairs opens it; its progress and closure are recorded by the hazard's
+# department or by civil affairs.
+LISTING_OPENERS = (Allow(ACTING, LEAD),)
+LISTING_HANDLERS = (Allow(ACTING, OWNER), Allow(ACTING, LEAD))
 
 
 # --- notices -------------------------------------------------------------------------------
@@ -153,6 +219,23 @@ class RectificationNotice(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     scope = Scope(region="institution__region", department="issuing_department")
+    write_rules = WriteRules(
+        region="institution__region",
+        department="issuing_department",
+        label="整改通知书",
+        reasons={"create": "您在该机构所在辖区没有监管执法岗位，不能下达整改通知。"},
+        actions={
+            # A new notice is drafted under the actor's own post (``services.issuing_post``
+            # picks it); the service passes that department as ``department=``.
+            "create": HANDLERS,
+            "issue": HANDLERS,
+            "discard": HANDLERS,
+            # The API addresses an item through its notice: asked on the notice first.
+            "respond": HANDLERS,
+            "accept": HANDLERS,
+            "reject": HANDLERS,
+        },
+    )
 
     class Meta:
         verbose_name = _("责令限期整改通知书")
@@ -207,6 +290,15 @@ class NoticeItemQuerySet(ScopedQuerySet):
     def unresolved(self) -> NoticeItemQuerySet:
         return self.filter(state__in=OPEN_ITEM_STATES)
 
+    def with_clock(self, today: dt.date | None = None) -> NoticeItemQuerySet:
+        """Annotate ``clock_overdue`` (the item's clock is overdue; ``is_overdue`` reads it) in one
+        subquery, so a list costs no query per row."""
+        return self.annotate(clock_overdue=has_overdue_clock(NoticeItem, ITEM_RULE, today))
+
+    def overdue(self, today: dt.date | None = None) -> NoticeItemQuerySet:
+        """Open items whose clock is overdue: the one definition of 逾期 for items."""
+        return self.filter(has_overdue_clock(NoticeItem, ITEM_RULE, today), state__in=OPEN_ITEM_STATES)
+
 
 class NoticeItem(models.Model):
     """One problem of a notice (一问题一整改) with its legal basis, requirement and own period.
@@ -234,6 +326,13 @@ class NoticeItem(models.Model):
 
     objects = NoticeItemQuerySet.as_manager()
     scope = Scope(region="notice__institution__region", department="notice__issuing_department")
+    write_rules = WriteRules(
+        region="notice__institution__region",
+        department="notice__issuing_department",
+        domain="finding__domain",
+        label="整改事项",
+        actions={"respond": HANDLERS, "accept": HANDLERS, "reject": HANDLERS, "waive": WAIVERS},
+    )
 
     class Meta:
         verbose_name = _("整改事项")
@@ -252,7 +351,8 @@ class NoticeItem(models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        return self.is_open and self.due is not None and self.due < timezone.localdate()
+        """Open and its clock overdue (read on the Deadline, see ``overdue_clock``)."""
+        return self.is_open and _clock_overdue(self, ITEM_RULE)
 
     @property
     def period_text(self) -> str:
@@ -352,6 +452,9 @@ class OrderStatus(models.TextChoices):
     APPROVED = "approved", _("已批准下达")
 
 
+ORDER_TRANSITIONS: dict[tuple[str, str], str] = {(OrderStatus.DRAFT, OrderStatus.APPROVED): "approve"}
+
+
 class SuspensionOrder(models.Model):
     """责令停业整顿决定书, drafted once per overdue notice, approved by a leader."""
 
@@ -390,6 +493,12 @@ class SuspensionOrder(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     scope = Scope(region="notice__institution__region", department="notice__issuing_department")
+    write_rules = WriteRules(
+        region="notice__institution__region",
+        department="notice__issuing_department",
+        label="责令停业整顿决定书",
+        actions={"approve": DECIDERS},
+    )
 
     class Meta:
         verbose_name = _("责令停业整顿决定书")
@@ -408,9 +517,19 @@ class ListingStatus(models.TextChoices):
     CLOSED = "closed", _("已销号")
 
 
+LISTING_TRANSITIONS: dict[tuple[str, str], str] = {(ListingStatus.OPEN, ListingStatus.CLOSED): "close"}
+
+
+class ListingQuerySet(ScopedQuerySet):
+    def with_clock(self, today: dt.date | None = None) -> ListingQuerySet:
+        """Annotate ``clock_overdue`` (the listing's clock is overdue; ``is_overdue`` reads it)."""
+        return self.annotate(clock_overdue=has_overdue_clock(ListedSupervision, LISTING_RULE, today))
+
+
 class ListedSupervision(models.Model):
-    """挂牌督办 of one 重大 hazard: the supervising government body, the deadline, progress
-    reports and closure."""
+    """挂牌督办 of one 重大 hazard: the supervising government body, the period (its own
+    ``listing.supervision`` clock; ``deadline`` is the date the listing states), progress reports
+    and closure."""
 
     finding = models.OneToOneField(
         Finding, on_delete=models.PROTECT, related_name="listing", verbose_name=_("重大隐患")
@@ -443,8 +562,15 @@ class ListedSupervision(models.Model):
         verbose_name=_("登记人"),
     )
 
-    objects = ScopedQuerySet.as_manager()
+    objects = ListingQuerySet.as_manager()
     scope = Scope(region="finding__institution__region", domain="finding__domain", department="department")
+    write_rules = WriteRules(
+        region="finding__institution__region",
+        department="department",
+        domain="finding__domain",
+        label="挂牌督办",
+        actions={"open": LISTING_OPENERS, "progress": LISTING_HANDLERS, "close": LISTING_HANDLERS},
+    )
 
     class Meta:
         verbose_name = _("挂牌督办")
@@ -456,7 +582,8 @@ class ListedSupervision(models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        return self.status == ListingStatus.OPEN and self.deadline < timezone.localdate()
+        """Open and its clock overdue (read on the Deadline, see ``overdue_clock``)."""
+        return self.status == ListingStatus.OPEN and _clock_overdue(self, LISTING_RULE)
 
 
 class ListingProgress(models.Model):
@@ -567,6 +694,15 @@ class Penalty(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     scope = Scope(region="institution__region", department="department")
+    # The deciding department's acting posts record the decision (under their own post, passed
+    # as ``department=``), its appeal status and, for 信用修复, the early end of publication.
+    write_rules = WriteRules(
+        region="institution__region",
+        department="department",
+        label="行政处罚",
+        reasons={"create": "您在该机构所在辖区没有监管执法岗位，不能登记行政处罚。"},
+        actions={"create": HANDLERS, "appeal": HANDLERS, "end_publication": HANDLERS},
+    )
 
     class Meta:
         verbose_name = _("行政处罚")

@@ -1,4 +1,6 @@
-"""Staff pages of rectification (thin: scope, form, one service call, redirect)."""
+"""Staff pages of rectification (thin: scope, the write policy, form, one service call,
+redirect). Every write asks ``policy.require`` before its form is read; a refusal propagates as
+``Denied`` (403 with the Chinese reason); a service's ValidationError is shown on the form."""
 
 from __future__ import annotations
 
@@ -7,18 +9,20 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import F
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from inspections.models import Finding, FindingStatus
 from institutions.models import Institution
+from supervision.core import policy
 from supervision.core.scoping import get_visible_or_404
 from supervision.core.web import Column, ScopedDetailView, ScopedListView
 from supervision.documents.services import documents_for
+from supervision.files import store as files
 
 from . import services
 from .filters import ItemFilter, ListingFilter, NoticeFilter, PenaltyFilter, SuspensionFilter
@@ -47,10 +51,17 @@ from .models import (
 )
 
 
-def error_text(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        return "；".join(str(m) for m in exc.messages)
-    return str(exc) or "您没有执行该操作的权限。"
+def error_text(exc: ValidationError) -> str:
+    return "；".join(str(m) for m in exc.messages)
+
+
+def _form_errors(form: Any, exc: ValidationError) -> None:
+    """A service's ValidationError on the form: per field where the form has it."""
+    if hasattr(exc, "error_dict"):
+        for field, errs in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errs)
+    else:
+        form.add_error(None, error_text(exc))
 
 
 class _List(ScopedListView):
@@ -58,10 +69,15 @@ class _List(ScopedListView):
     heading = ""
     columns: list[Column] = []
 
+    # (model, action) of the list's "new" button, shown only to posts that could create one.
+    create: tuple[type, str] | None = None
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
         ctx["heading"] = self.heading
         ctx["today"] = timezone.localdate()
+        if self.create is not None:
+            ctx["may_create"] = policy.can_ever(self.request.user, *self.create)
         return ctx
 
 
@@ -75,6 +91,7 @@ class ItemListView(_List):
     filterset_class = ItemFilter
     template_name = "rectification/item_list.html"
     heading = "整改事项"
+    create = (RectificationNotice, "create")
     sortable = ("due", "state", "seq")
     default_ordering = (F("due").asc(nulls_last=True), "pk")  # type: ignore[assignment]
     export_name = "整改事项"
@@ -90,9 +107,11 @@ class ItemListView(_List):
     ]
 
     def base_queryset(self):
-        return NoticeItem.objects.filter(
-            notice__status__in=[NoticeStatus.ISSUED, NoticeStatus.CLOSED]
-        ).select_related("notice__institution", "notice__issuing_department")
+        return (
+            NoticeItem.objects.filter(notice__status__in=[NoticeStatus.ISSUED, NoticeStatus.CLOSED])
+            .with_clock()
+            .select_related("notice__institution", "notice__issuing_department")
+        )
 
     def get_filterset_kwargs(self, filterset_class: Any) -> dict[str, Any]:
         kwargs = super().get_filterset_kwargs(filterset_class)
@@ -105,6 +124,7 @@ class NoticeListView(_List):
     model = RectificationNotice
     filterset_class = NoticeFilter
     template_name = "rectification/notice_list.html"
+    create = (RectificationNotice, "create")
     sortable = ("issued_on", "number", "status")
     export_name = "整改通知书"
     export_columns = [
@@ -135,8 +155,10 @@ class NoticeDetailView(ScopedDetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
         notice = self.object
-        ctx["items"] = notice.items.select_related("finding__domain").prefetch_related(
-            "responses", "acceptances"
+        ctx["items"] = (
+            notice.items.with_clock()
+            .select_related("finding__domain")
+            .prefetch_related("responses", "acceptances")
         )
         ctx["documents"] = documents_for(notice)
         ctx["order"] = SuspensionOrder.objects.filter(notice=notice).first()
@@ -175,6 +197,9 @@ def _date(value: str | None) -> dt.date | None:
 def notice_new(request: HttpRequest) -> HttpResponse:
     """Issue a notice from selected findings: choose the institution, tick its open findings,
     write basis/requirement/period per problem → a draft to preview and issue."""
+    if request.method == "POST":
+        # A create: the post gates before the input is read; the service judges the row.
+        policy.require_ever(request.user, RectificationNotice, "create")
     inst_pk = _int(request.GET.get("institution") or request.POST.get("institution"))
     if inst_pk is None:
         institutions = (
@@ -190,7 +215,8 @@ def notice_new(request: HttpRequest) -> HttpResponse:
     institution = get_visible_or_404(Institution.objects.select_related("region"), request.user, pk=inst_pk)
     findings = list(_candidate_findings(request.user, institution))
     errors: list[str] = []
-    chosen: set[int] = set()
+    # ``?finding=`` pre-ticks the problem the user came from (the finding page's button).
+    chosen: set[int] = {int(v) for v in request.GET.getlist("finding") if v.isdigit()}
     if request.method == "POST":
         chosen = {int(v) for v in request.POST.getlist("finding") if v.isdigit()}
         by_pk = {f.pk: f for f in findings}
@@ -215,8 +241,8 @@ def notice_new(request: HttpRequest) -> HttpResponse:
                 reconsideration_body=request.POST.get("reconsideration_body", ""),
                 court=request.POST.get("court", ""),
             )
-        except (ValidationError, PermissionDenied) as exc:
-            errors = exc.messages if isinstance(exc, ValidationError) else [error_text(exc)]
+        except ValidationError as exc:
+            errors = exc.messages
         else:
             messages.success(request, "已生成整改通知书草稿，请预览核对后下达。")
             return redirect("rectification:notice_detail", pk=notice.pk)
@@ -252,9 +278,10 @@ def notice_preview(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def notice_issue(request: HttpRequest, pk: int) -> HttpResponse:
     notice = get_visible_or_404(RectificationNotice.objects.all(), request.user, pk=pk)
+    policy.require(request.user, notice, "issue")
     try:
         notice = services.notice_issue(notice, actor=request.user)
-    except (ValidationError, PermissionDenied) as exc:
+    except ValidationError as exc:
         messages.error(request, error_text(exc))
     else:
         messages.success(request, f"已下达 {notice.number}，整改期限已开始计算。")
@@ -265,9 +292,10 @@ def notice_issue(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def notice_discard(request: HttpRequest, pk: int) -> HttpResponse:
     notice = get_visible_or_404(RectificationNotice.objects.all(), request.user, pk=pk)
+    policy.require(request.user, notice, "discard")
     try:
         services.notice_discard(notice, actor=request.user)
-    except (ValidationError, PermissionDenied) as exc:
+    except ValidationError as exc:
         messages.error(request, error_text(exc))
         return redirect("rectification:notice_detail", pk=pk)
     messages.success(request, "草稿已删除。")
@@ -279,7 +307,7 @@ def notice_discard(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _item(request: HttpRequest, pk: int) -> NoticeItem:
     return get_visible_or_404(
-        NoticeItem.objects.select_related(
+        NoticeItem.objects.with_clock().select_related(
             "notice__institution", "notice__issuing_department", "notice__issuing_region", "finding__domain"
         ),
         request.user,
@@ -313,6 +341,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def item_respond(request: HttpRequest, pk: int) -> HttpResponse:
     item = _item(request, pk)
+    policy.require(request.user, item, "respond")
     form = RespondForm(request.POST, request.FILES)
     if form.is_valid():
         upload = form.cleaned_data.get("evidence_file")
@@ -323,11 +352,11 @@ def item_respond(request: HttpRequest, pk: int) -> HttpResponse:
                 action_taken=form.cleaned_data["action_taken"],
                 evidence_text=form.cleaned_data["evidence_text"],
                 evidence_name=upload.name if upload else "",
-                evidence_data=upload.read() if upload else None,
+                evidence_data=upload or None,
                 on=form.cleaned_data["responded_on"],
             )
-        except (ValidationError, PermissionDenied) as exc:
-            form.add_error(None, error_text(exc))
+        except ValidationError as exc:
+            _form_errors(form, exc)
         else:
             messages.success(request, "已登记整改报告，待复查验收。")
             return redirect("rectification:item_detail", pk=pk)
@@ -336,6 +365,7 @@ def item_respond(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _verdict(request: HttpRequest, pk: int, reject: bool) -> HttpResponse:
     item = _item(request, pk)
+    policy.require(request.user, item, "reject" if reject else "accept")
     form_class = RejectForm if reject else AcceptForm
     form = form_class(request.POST, item=item, prefix="r" if reject else None)
     if form.is_valid():
@@ -352,12 +382,8 @@ def _verdict(request: HttpRequest, pk: int, reject: bool) -> HttpResponse:
                 services.item_reject(item, new_period_workdays=data.get("new_period_workdays"), **kwargs)
             else:
                 services.item_accept(item, **kwargs)
-        except (ValidationError, PermissionDenied) as exc:
-            if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
-                for field, errs in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errs)
-            else:
-                form.add_error(None, error_text(exc))
+        except ValidationError as exc:
+            _form_errors(form, exc)
         else:
             messages.success(request, "验收不通过，该问题继续整改。" if reject else "已签名验收通过。")
             return redirect("rectification:item_detail", pk=pk)
@@ -377,16 +403,19 @@ def item_reject(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def response_evidence(request: HttpRequest, pk: int) -> FileResponse:
+def response_evidence(request: HttpRequest, pk: int) -> FileResponse | HttpResponse:
     response = ItemResponse.objects.filter(pk=pk).first()
-    if response is None or not response.evidence_path:
+    if response is None:
         raise Http404("未找到或无权查看")
-    _item(request, response.item_id)  # scope check: 404 when the item is out of scope
-    return FileResponse(
-        services.evidence_path(response).open("rb"),
-        as_attachment=True,
-        filename=response.evidence_name or "evidence",
-    )
+    item = _item(request, response.item_id)  # scope check: 404 when the item is out of scope
+    if request.method != "GET":
+        # Evidence is attached with the report (item_respond); this URL only serves it. A write
+        # to it is still asked of the policy first, so a refused persona learns why (403).
+        policy.require(request.user, item, "respond")
+        return HttpResponseNotAllowed(["GET"])
+    if not response.evidence_path:
+        raise Http404("未找到或无权查看")
+    return files.download(response.evidence_path, filename=response.evidence_name or "evidence")
 
 
 # --- suspension orders -------------------------------------------------------------------------
@@ -419,7 +448,6 @@ class SuspensionDetailView(ScopedDetailView):
         from supervision.referrals.services import referrals_for
 
         ctx = super().get_context_data(**kwargs)
-        ctx["can_approve"] = services.can_approve(self.request.user, self.object)
         ctx["preview_html"] = services.suspension_preview_html(self.object)
         ctx["referrals"] = referrals_for(self.object).select_related("to_department")
         ctx["compulsory"] = services.compulsory_departments(self.object)
@@ -430,9 +458,10 @@ class SuspensionDetailView(ScopedDetailView):
 @require_POST
 def suspension_approve(request: HttpRequest, pk: int) -> HttpResponse:
     order = get_visible_or_404(SuspensionOrder.objects.all(), request.user, pk=pk)
+    policy.require(request.user, order, "approve")
     try:
         order = services.suspension_approve(order, actor=request.user)
-    except (ValidationError, PermissionDenied) as exc:
+    except ValidationError as exc:
         messages.error(request, error_text(exc))
     else:
         messages.success(request, f"已批准 {order.number}。")
@@ -460,26 +489,55 @@ class ListingListView(_List):
     ]
 
     def base_queryset(self):
-        return ListedSupervision.objects.select_related("finding__institution", "department")
+        return ListedSupervision.objects.with_clock().select_related("finding__institution", "department")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
         findings: Any = Finding.objects.visible_to(self.request.user)
-        ctx["unlisted"] = (
-            findings.major_open().filter(listing__isnull=True).select_related("institution")[:50]
+        unlisted = list(
+            findings.major_open()
+            .filter(listing__isnull=True)
+            .select_related("institution__region", "supervising_department", "domain")[:50]
         )
+        for f in unlisted:
+            f.may_list = _may_list(self.request.user, f)
+        ctx["unlisted"] = unlisted
         return ctx
+
+
+def _may_list(user: Any, finding: Finding) -> bool:
+    return policy.can(
+        user,
+        ListedSupervision,
+        "open",
+        region=finding.institution.region,
+        department=finding.supervising_department,
+        domain=finding.domain,
+    )
 
 
 @login_required
 def listing_new(request: HttpRequest, finding_pk: int) -> HttpResponse:
-    finding = get_visible_or_404(Finding.objects.select_related("institution"), request.user, pk=finding_pk)
+    finding = get_visible_or_404(
+        Finding.objects.select_related("institution__region", "supervising_department", "domain"),
+        request.user,
+        pk=finding_pk,
+    )
+    if request.method == "POST":
+        policy.require(
+            request.user,
+            ListedSupervision,
+            "open",
+            region=finding.institution.region,
+            department=finding.supervising_department,
+            domain=finding.domain,
+        )
     form = ListingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             listing = services.listing_open(finding, actor=request.user, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as exc:
-            form.add_error(None, error_text(exc))
+        except ValidationError as exc:
+            _form_errors(form, exc)
         else:
             return redirect("rectification:listing_detail", pk=listing.pk)
     return render(request, "rectification/listing_form.html", {"form": form, "finding": finding})
@@ -500,6 +558,7 @@ class ListingDetailView(ScopedDetailView):
 @require_POST
 def listing_progress(request: HttpRequest, pk: int) -> HttpResponse:
     listing = get_visible_or_404(ListedSupervision.objects.all(), request.user, pk=pk)
+    policy.require(request.user, listing, "progress")
     form = ProgressForm(request.POST)
     if form.is_valid():
         try:
@@ -509,7 +568,7 @@ def listing_progress(request: HttpRequest, pk: int) -> HttpResponse:
                 text=form.cleaned_data["text"],
                 on=form.cleaned_data["reported_on"],
             )
-        except (ValidationError, PermissionDenied) as exc:
+        except ValidationError as exc:
             messages.error(request, error_text(exc))
     else:
         messages.error(request, "请填写整改进展。")
@@ -520,9 +579,10 @@ def listing_progress(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def listing_close(request: HttpRequest, pk: int) -> HttpResponse:
     listing = get_visible_or_404(ListedSupervision.objects.all(), request.user, pk=pk)
+    policy.require(request.user, listing, "close")
     try:
         services.listing_close(listing, actor=request.user, note=request.POST.get("note", ""))
-    except (ValidationError, PermissionDenied) as exc:
+    except ValidationError as exc:
         messages.error(request, error_text(exc))
     else:
         messages.success(request, "挂牌督办已销号。")
@@ -536,6 +596,7 @@ class PenaltyListView(_List):
     model = Penalty
     filterset_class = PenaltyFilter
     template_name = "rectification/penalty_list.html"
+    create = (Penalty, "create")
     sortable = ("decided_on", "decision_number", "fine_amount")
     export_name = "行政处罚"
     export_columns = [
@@ -577,6 +638,9 @@ class PenaltyDetailView(ScopedDetailView):
 
 @login_required
 def penalty_new(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        # A create: the post gates before the input is read; the service judges the row.
+        policy.require_ever(request.user, Penalty, "create")
     inst_pk = _int(request.GET.get("institution") or request.POST.get("institution"))
     code = (request.GET.get("credit_code") or "").strip().upper()
     if inst_pk is None and code:
@@ -607,12 +671,8 @@ def penalty_new(request: HttpRequest) -> HttpResponse:
                 confiscated=data["confiscated"],
                 findings=chosen,
             )
-        except (ValidationError, PermissionDenied) as exc:
-            if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
-                for field, errs in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errs)
-            else:
-                form.add_error(None, error_text(exc))
+        except ValidationError as exc:
+            _form_errors(form, exc)
         else:
             messages.success(request, "已登记行政处罚，并记入信用记录。")
             return redirect("rectification:penalty_detail", pk=penalty.pk)
@@ -628,6 +688,7 @@ def penalty_new(request: HttpRequest) -> HttpResponse:
 def penalty_end_publication(request: HttpRequest, pk: int) -> HttpResponse:
     """信用修复: end the penalty's publication early (the service checks who, when and why)."""
     penalty = get_visible_or_404(Penalty.objects.all(), request.user, pk=pk)
+    policy.require(request.user, penalty, "end_publication")
     form = EndPublicationForm(request.POST)
     if not form.is_valid():
         messages.error(request, "请填写结束公示的日期和理由。")
@@ -639,7 +700,7 @@ def penalty_end_publication(request: HttpRequest, pk: int) -> HttpResponse:
             ended_on=form.cleaned_data["ended_on"],
             reason=form.cleaned_data["reason"],
         )
-    except (ValidationError, PermissionDenied) as exc:
+    except ValidationError as exc:
         messages.error(request, error_text(exc))
     else:
         messages.success(request, f"已提前结束公示：自{penalty.publication_ended_on:%Y-%m-%d}起不再公示。")
@@ -650,8 +711,9 @@ def penalty_end_publication(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def penalty_appeal(request: HttpRequest, pk: int) -> HttpResponse:
     penalty = get_visible_or_404(Penalty.objects.all(), request.user, pk=pk)
+    policy.require(request.user, penalty, "appeal")
     try:
         services.penalty_set_appeal(penalty, actor=request.user, status=request.POST.get("appeal_status", ""))
-    except (ValidationError, PermissionDenied) as exc:
+    except ValidationError as exc:
         messages.error(request, error_text(exc))
     return redirect("rectification:penalty_detail", pk=pk)

@@ -13,10 +13,10 @@ class RegistrationSourceAdmin(admin.ModelAdmin):
 
 @admin.register(ReconciliationRun)
 class ReconciliationRunAdmin(admin.ModelAdmin):
-    list_display = ("pk", "source", "region", "status", "total_rows", "error_rows", "created_at")
-    list_filter = ("status",)
+    list_display = ("pk", "source", "region", "coverage", "status", "total_rows", "error_rows", "created_at")
+    list_filter = ("status", "coverage")
     readonly_fields = ("file_path", "headers", "counts", "failure", "processed_rows", "total_rows")
-    raw_id_fields = ("region", "uploaded_by")
+    raw_id_fields = ("region", "uploaded_by", "confirmed_by")
 
 
 @admin.register(ReconciliationRow)

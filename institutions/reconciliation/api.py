@@ -1,19 +1,19 @@
-"""API: /api/v1/reconciliation-runs/ (list, detail, multipart upload, progress) and
-/api/v1/reconciliation-items/ (the township worklist, with ``verify``). Scoped with
-``visible_to``; writes go through the services."""
+"""API: /api/v1/reconciliation-runs/ (list, detail, multipart upload, progress, ``preview``,
+``confirm``, ``discard``) and /api/v1/reconciliation-items/ (the township worklist, with
+``verify``). An upload stops at the preview (status ``preview``, counts per class); only
+``confirm`` imports it. Scoped with ``visible_to``; every write asks the policy before its
+payload is read, then goes through the services (their refusals answer through the one error
+handler: 400 for a ValidationError, 403 for ``policy.Denied``)."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -21,23 +21,30 @@ from rest_framework.routers import BaseRouter
 from rest_framework.viewsets import GenericViewSet
 
 from institutions.models import RegistrationAuthority
+from supervision.core import policy
 from supervision.core.api_base import ScopedReadOnlyViewSet, ScopedViewSetMixin
 from supervision.core.scoping import get_visible_or_404
 
 from . import services
 from .filters import RunFilter, WorkItemFilter
-from .models import ReconciliationRun, RegistrationSource, RunStatus, VerifyResult, WorkItem
+from .models import ListCoverage, ReconciliationRun, RegistrationSource, RunStatus, VerifyResult, WorkItem
 
-
-def drf_error(exc: DjangoValidationError) -> ValidationError:
-    return ValidationError({"non_field_errors": exc.messages})
+COVERAGE_REQUIRED = "请选择名单范围：全量或增量。"
 
 
 class RunSerializer(serializers.ModelSerializer):
     source_name = serializers.CharField(source="source.name", read_only=True)
     region = serializers.CharField(source="region.code", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
+    coverage_display = serializers.CharField(source="get_coverage_display", read_only=True)
     percent = serializers.IntegerField(read_only=True)
+    file_total = serializers.IntegerField(
+        read_only=True, help_text="文件各分类行数之和（每行恰属一类），等于 total_rows"
+    )
+    registry_absent = serializers.IntegerField(
+        read_only=True, help_text="名录外待核：名录中有、全量名单中没有的机构数（不计入文件行数）"
+    )
+    region_derived = serializers.IntegerField(read_only=True, help_text="乡镇（街道）由地址推断的行数")
 
     class Meta:
         model = ReconciliationRun
@@ -47,6 +54,8 @@ class RunSerializer(serializers.ModelSerializer):
             "source_name",
             "region",
             "original_filename",
+            "coverage",
+            "coverage_display",
             "headers",
             "mapping",
             "status",
@@ -56,8 +65,12 @@ class RunSerializer(serializers.ModelSerializer):
             "percent",
             "error_rows",
             "counts",
+            "file_total",
+            "registry_absent",
+            "region_derived",
             "failure",
             "created_at",
+            "confirmed_at",
             "finished_at",
         ]
         read_only_fields = fields
@@ -65,6 +78,11 @@ class RunSerializer(serializers.ModelSerializer):
 
 class RunUploadSerializer(serializers.Serializer):
     file = serializers.FileField()
+    coverage = serializers.ChoiceField(
+        choices=ListCoverage.choices,
+        help_text="full：该登记管理机关在本辖区的全量名单；incremental：增量（部分）名单",
+        error_messages={"required": COVERAGE_REQUIRED, "invalid_choice": COVERAGE_REQUIRED},
+    )
     source = serializers.IntegerField(required=False, help_text="已有数据来源 id")  # type: ignore[assignment]
     source_name = serializers.CharField(required=False, max_length=100, help_text="新数据来源名称")
     authority = serializers.ChoiceField(
@@ -78,9 +96,12 @@ class RunUploadSerializer(serializers.Serializer):
 
 
 class RunViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
-    """Registration-list runs. POST (multipart) uploads a file; when the mapping (given, or
-    remembered for the source, or detected from the headers) covers the required columns the
-    import starts at once, otherwise the run waits in status ``mapping``."""
+    """Registration-list runs. POST (multipart) uploads a file with its ``coverage`` (全量 or
+    增量); when the mapping (given, or remembered for the source, or detected from the headers)
+    covers the required columns the check is queued at once (status ``queued``; it runs in the
+    background, never in the request: poll ``…/progress/``), otherwise the run waits in status
+    ``mapping``. The check ends in status ``preview``; ``POST …/confirm/`` imports it (new
+    registrations, work items), ``POST …/discard/`` drops it."""
 
     queryset = ReconciliationRun.objects.select_related("source", "region")
     serializer_class = RunSerializer
@@ -89,32 +110,34 @@ class RunViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
 
     @extend_schema(request=RunUploadSerializer, responses={201: RunSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Upload a list. The check (staging up to the preview) runs in the background: the
+        answer comes at once, with status ``queued`` (or ``mapping``); poll ``…/progress/``.
+        A file over the import limits (size, inflated size, rows) is refused with 400."""
+        # The post gates before the payload is read; the service judges the post's region.
+        policy.require_ever(request.user, ReconciliationRun, "upload")
         data = RunUploadSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        try:
-            if v.get("source"):
-                source = get_visible_or_404(RegistrationSource.objects.all(), request.user, pk=v["source"])
-            elif v.get("source_name") and v.get("authority"):
-                source = services.source_get_or_create(
-                    actor=request.user, name=v["source_name"], authority=v["authority"]
-                )
-            else:
-                raise ValidationError({"source": "请指定数据来源 id，或新数据来源名称和登记管理机关。"})
-            run = services.run_create(actor=request.user, source=source, upload=v["file"])
-            mapping = run.mapping
-            if v.get("mapping"):
-                try:
-                    mapping = json.loads(v["mapping"])
-                except json.JSONDecodeError as exc:
-                    raise ValidationError({"mapping": "不是有效的 JSON。"}) from exc
-            if not services.mapping_problems(mapping, run.headers):
-                with transaction.atomic():
-                    run = services.run_confirm_mapping(run, actor=request.user, mapping=mapping)
-        except DjangoPermissionDenied as exc:
-            raise PermissionDenied(str(exc)) from exc
-        except DjangoValidationError as exc:
-            raise drf_error(exc) from exc
+        if v.get("source"):
+            source = get_visible_or_404(RegistrationSource.objects.all(), request.user, pk=v["source"])
+        elif v.get("source_name") and v.get("authority"):
+            source = services.source_get_or_create(
+                actor=request.user, name=v["source_name"], authority=v["authority"]
+            )
+        else:
+            raise ValidationError({"source": "请指定数据来源 id，或新数据来源名称和登记管理机关。"})
+        mapping = None
+        if v.get("mapping"):
+            try:
+                mapping = json.loads(v["mapping"])
+            except json.JSONDecodeError as exc:
+                raise ValidationError({"mapping": "不是有效的 JSON。"}) from exc
+            if not isinstance(mapping, dict) or not all(isinstance(h, str) for h in mapping.values()):
+                raise ValidationError({"mapping": "应为对象：{字段: 列名}。"})
+        run = services.run_create(actor=request.user, source=source, upload=v["file"], coverage=v["coverage"])
+        mapping = run.mapping if mapping is None else mapping
+        if not services.mapping_problems(mapping, run.headers):
+            run = services.run_confirm_mapping(run, actor=request.user, mapping=mapping)
         run.refresh_from_db()
         return Response(RunSerializer(run).data, status=status.HTTP_201_CREATED)
 
@@ -139,9 +162,67 @@ class RunViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
                 "processed_rows": run.processed_rows,
                 "total_rows": run.total_rows,
                 "percent": run.percent,
-                "done": run.status in (RunStatus.DONE, RunStatus.FAILED),
+                "done": run.status in (RunStatus.DONE, RunStatus.FAILED, RunStatus.DISCARDED),
             }
         )
+
+    @extend_schema(
+        responses=inline_serializer(
+            "ReconciliationPreview",
+            {
+                "status": serializers.CharField(),
+                "coverage": serializers.CharField(),
+                "total_rows": serializers.IntegerField(),
+                "classes": serializers.DictField(child=serializers.IntegerField()),
+                "file_total": serializers.IntegerField(),
+                "registry_absent": serializers.IntegerField(),
+                "region_derived": serializers.IntegerField(),
+                "new_institutions": serializers.IntegerField(),
+                "work_items": serializers.ListField(child=serializers.DictField()),
+            },
+        )
+    )
+    @action(detail=True, methods=["get"])
+    def preview(self, request: Request, pk: str | None = None) -> Response:
+        """The counts per class (each file row in exactly one; 名录外待核 apart) and what
+        confirming will create."""
+        run = self.get_object()
+        planned = (
+            services.run_preview(run)
+            if run.status == RunStatus.PREVIEW
+            else {"work_items": [], "new_institutions": 0}
+        )
+        return Response(
+            {
+                "status": run.status,
+                "coverage": run.coverage,
+                "total_rows": run.total_rows,
+                "classes": {key: n for key, _label, n in run.file_counts()},
+                "file_total": run.file_total,
+                "registry_absent": run.registry_absent,
+                "region_derived": run.region_derived,
+                **planned,
+            }
+        )
+
+    @extend_schema(request=None, responses={200: RunSerializer})
+    @action(detail=True, methods=["post"])
+    def confirm(self, request: Request, pk: str | None = None) -> Response:
+        """Import a previewed run: creates the registrations and the work items (in the
+        background; poll ``…/progress/``)."""
+        run = self.get_object()
+        policy.require(request.user, run, "confirm")
+        services.run_confirm(run, actor=request.user)
+        return Response(RunSerializer(self.get_queryset().get(pk=run.pk)).data)
+
+    @extend_schema(request=None, responses={200: RunSerializer})
+    @action(detail=True, methods=["post"])
+    def discard(self, request: Request, pk: str | None = None) -> Response:
+        """Drop a run waiting for its mapping or its confirmation; nothing is imported."""
+        run = self.get_object()
+        policy.require(request.user, run, "discard")
+        services.run_discard(run, actor=request.user)
+        return Response(RunSerializer(self.get_queryset().get(pk=run.pk)).data)
 
 
 class WorkItemSerializer(serializers.ModelSerializer):
@@ -192,12 +273,10 @@ class WorkItemViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Retrieve
     @action(detail=True, methods=["post"])
     def verify(self, request: Request, pk: str | None = None) -> Response:
         item = self.get_object()
+        policy.require(request.user, item, "verify")
         data = VerifySerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            item = services.work_item_verify(item, actor=request.user, **data.validated_data)
-        except DjangoValidationError as exc:
-            raise drf_error(exc) from exc
+        item = services.work_item_verify(item, actor=request.user, **data.validated_data)
         return Response(WorkItemSerializer(self.get_queryset().get(pk=item.pk)).data)
 
 

@@ -3,7 +3,8 @@ report, the review queue and the township worklist (博济桥街道) have someth
 task already verified by the township (its result visible to the county).
 
 Runs after ``institutions.demo`` (INSTALLED_APPS order) and goes through the real services:
-upload, mapping (remembered on the source), the import task, one township verification."""
+upload of a complete (全量) list, mapping (remembered on the source), the check up to the
+preview, staff's confirmation, the import, one township verification."""
 
 from __future__ import annotations
 
@@ -11,15 +12,15 @@ import csv
 import io
 from typing import Any
 
-from celery import current_app
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from institutions.demo import make_credit_code
 from institutions.models import Institution, InstitutionStatus, RegistrationAuthority
+from supervision.core import background
 from supervision.core.models import Region, User
 
 from . import services
-from .models import ReconciliationRun, RunStatus, VerifyResult, WorkItem
+from .models import ListCoverage, ReconciliationRun, RunStatus, VerifyResult, WorkItem
 
 SOURCE = "阳谷县市场监管局登记名单（演示）"
 HEADERS = ["统一社会信用代码", "企业名称", "住所", "所属乡镇", "经营范围", "是否开展养老服务"]
@@ -44,6 +45,18 @@ def _rows(county: Region) -> list[list[str]]:
     ]
     for org, name, address, operating in new:
         rows.append([make_credit_code("91371521", org), name, address, town, SCOPE, operating])
+    # No township in the list: derived from the address (and marked so on the run's rows).
+    other = towns[1].name if len(towns) > 1 else town
+    rows.append(
+        [
+            make_credit_code("91371521", "MA3HKW6X"),
+            "阳谷县福满园养老服务有限公司",
+            f"阳谷县{other}政府街 12 号",
+            "",
+            SCOPE,
+            "是",
+        ]
+    )
     bad = make_credit_code("91371521", "MA3FXT7U")
     rows += [
         ["", "阳谷县福星托老所", "博济桥街道振兴路 3 号", town, SCOPE, "是"],
@@ -51,6 +64,17 @@ def _rows(county: Region) -> list[list[str]]:
         [make_credit_code("91371521", "MA3GYU4W"), "阳谷县长寿园养老院", "不详", "不存在镇", SCOPE, "是"],
     ]
     return rows
+
+
+def _process_now(run: ReconciliationRun, waiting: str) -> ReconciliationRun:
+    """The demo's data must be complete when the command returns: the work queued by the
+    services runs inline (``background.inline``) after commit, and, where the seeder runs inside
+    an outer transaction (tests) whose commit has not come, it is processed here. Processing
+    claims the run, so the later call changes nothing."""
+    run.refresh_from_db()
+    if run.status == waiting:
+        run = services.run_process(run.pk)
+    return run
 
 
 def seed(stdout: Any = None) -> None:
@@ -69,17 +93,23 @@ def seed(stdout: Any = None) -> None:
     writer = csv.writer(buffer)
     writer.writerow(HEADERS)
     writer.writerows(_rows(county))
-    source = services.source_get_or_create(actor=user, name=SOURCE, authority=RegistrationAuthority.MARKET)
-    upload = SimpleUploadedFile("市场监管登记名单.csv", buffer.getvalue().encode("utf-8-sig"))
-    run = services.run_create(actor=user, source=source, upload=upload)
-    run = services.run_confirm_mapping(run, actor=user, mapping=run.mapping)
-    run.refresh_from_db()
-    if run.status == RunStatus.QUEUED and current_app.conf.task_always_eager:
-        # In-process Celery inside an outer transaction (tests): the on-commit task has not
-        # run yet. Processing is idempotent, so the later on-commit call changes nothing.
-        run = services.run_process(run.pk)
-    if run.status == RunStatus.QUEUED:  # a real worker will import it; nothing to verify yet
-        write(f"reconciliation: 演示比对 #{run.pk} 已排队，由 Celery worker 处理。")
+    with background.inline():
+        source = services.source_get_or_create(
+            actor=user, name=SOURCE, authority=RegistrationAuthority.MARKET
+        )
+        upload = SimpleUploadedFile("市场监管登记名单.csv", buffer.getvalue().encode("utf-8-sig"))
+        # The demo list names every market-registered institution of the county: a complete list.
+        run = services.run_create(actor=user, source=source, upload=upload, coverage=ListCoverage.FULL)
+        run = services.run_confirm_mapping(run, actor=user, mapping=run.mapping)
+        run = _process_now(run, RunStatus.QUEUED)
+        if run.status != RunStatus.PREVIEW:
+            write(f"reconciliation: 演示比对 #{run.pk}（{run.get_status_display()}）：{run.failure}")
+            return
+        # Staff read the preview, then confirm the import.
+        run = services.run_confirm(run, actor=user)
+        run = _process_now(run, RunStatus.CONFIRMED)
+    if run.status != RunStatus.DONE:
+        write(f"reconciliation: 演示比对 #{run.pk}（{run.get_status_display()}）：{run.failure}")
         return
     town_regions = [a.region for a in town_user.active_assignments()] if town_user else []
     item = WorkItem.objects.filter(run=run, region__in=town_regions, result="").order_by("pk").first()

@@ -10,6 +10,7 @@ from institutions.filters import region_subtree
 
 from .models import (
     Classification,
+    ListCoverage,
     ReconciliationRow,
     ReconciliationRun,
     ReviewState,
@@ -22,20 +23,22 @@ from .models import (
 
 class RunFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=RunStatus.choices, label=_("状态"))
+    coverage = django_filters.ChoiceFilter(choices=ListCoverage.choices, label=_("名单范围"))
 
     class Meta:
         model = ReconciliationRun
-        fields = ["status", "source"]
+        fields = ["status", "source", "coverage"]
 
 
 class RowFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("名称或信用代码"))
     classification = django_filters.ChoiceFilter(choices=Classification.choices, label=_("分类"))
     review = django_filters.ChoiceFilter(choices=ReviewState.choices[1:], label=_("复核"))
+    region_derived = django_filters.BooleanFilter(label=_("乡镇由地址推断"))
 
     class Meta:
         model = ReconciliationRow
-        fields = ["q", "classification", "review"]
+        fields = ["q", "classification", "review", "region_derived"]
 
     def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip()

@@ -8,15 +8,16 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from institutions.models import RegistrationAuthority
+from supervision.core import spreadsheets
 
-from .models import FIELDS, REQUIRED_FIELDS, RegistrationSource, VerifyResult
-
-MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+from .models import FIELDS, REQUIRED_FIELDS, ListCoverage, RegistrationSource, VerifyResult
 
 
 def _bootstrap(form: forms.Form) -> None:
     for field in form.fields.values():
         w = field.widget
+        if isinstance(w, forms.RadioSelect):
+            continue  # Django puts a widget's class on the radio group's wrapper too
         w.attrs.setdefault("class", "form-select" if isinstance(w, forms.Select) else "form-control")
 
 
@@ -38,6 +39,21 @@ class UploadForm(forms.Form):
         choices=[c for c in RegistrationAuthority.choices if c[0] != RegistrationAuthority.NONE],
         required=False,
     )
+    coverage = forms.ChoiceField(
+        label=_("名单范围"),
+        choices=[
+            (
+                ListCoverage.FULL,
+                _("全量：该登记管理机关在本辖区登记的全部主体（名录中有、名单中没有的机构列入“名录外待核”）"),
+            ),
+            (
+                ListCoverage.INCREMENTAL,
+                _("增量：部分主体，或新增、变更的登记（不比对名单中没有的机构）"),
+            ),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请选择名单范围：全量或增量。")},
+    )
     file = forms.FileField(label=_("登记数据文件（.xlsx 或 .csv）"))
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
@@ -49,8 +65,9 @@ class UploadForm(forms.Form):
         f = self.cleaned_data["file"]
         if not f.name.lower().endswith((".xlsx", ".xlsm", ".csv")):
             raise forms.ValidationError(_("仅支持 .xlsx 或 .csv 文件。"))
-        if f.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("文件超过 200 MB。"))
+        # Size, inflated size and rows before the file is stored or any reader opens it (the
+        # service checks the stored file again, by its detected kind, for the API).
+        spreadsheets.check_import_file(f)
         return f
 
     def clean(self) -> dict[str, Any]:

@@ -3,9 +3,12 @@
 A ``RegistrationSource`` is one registration authority's periodic list (市场监管, 事业单位登记,
 社会组织登记 …) with the column mapping staff confirmed last time. Each upload is a
 ``ReconciliationRun``; every data row of the file becomes a ``ReconciliationRow`` (its
-validation errors, its match and its classification), and the run adds one row per registry
-institution that no registration row matched (未登记). Rows needing action become
-``WorkItem``s for the township, whose verification result the county sees.
+validation errors, its match and exactly one classification). Only a list declared complete
+(全量) for its authority and region adds one row per registry institution that no registration
+row matched, in their own bucket (名录外待核): a partial (增量) list says nothing about what it
+leaves out. The run stops at a preview; only an explicit confirmation applies it, and rows
+needing action then become ``WorkItem``s for the township (one open item per institution and
+kind), whose verification result the county sees.
 
 The registry (``institutions.Institution``) is never written here except through
 ``services.institutions_create_registered_unfiled`` and the registry's own services.
@@ -13,13 +16,17 @@ The registry (``institutions.Institution``) is never written here except through
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from institutions.models import Institution, RegistrationAuthority
 from supervision.core.models import Department, Region
+from supervision.core.policy import ACTING, LEAD, Allow, WriteRules
 from supervision.core.scoping import Scope, ScopedQuerySet
+from supervision.core.transitions import register_verbs
 
 # Our fields a registration list can provide: key -> (label, header synonyms for auto-detection).
 FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -38,6 +45,13 @@ FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "legal_representative": ("法定代表人", ("法定代表人", "法定代表人（负责人）", "负责人")),
 }
 REQUIRED_FIELDS = ("credit_code", "name")
+
+# Who acts on registration lists: an admin, inspector or leader post of civil affairs (the lead
+# department) over the place. Reconciling the registration lists with the registry and pushing
+# the results to the townships is civil-affairs work (004 §二(三)(四): 县民政局 obtains the
+# lists, 乡镇（街道）民政 verify on site and report back); the registry it writes is kept by civil
+# affairs alone. Auditors and liaisons only read (house rule, README "The write policy").
+CIVIL_AFFAIRS_ACTS = (Allow(ACTING, LEAD),)
 
 
 class RegistrationSource(models.Model):
@@ -75,9 +89,38 @@ class RunStatus(models.TextChoices):
     MAPPING = "mapping", _("待确认列映射")
     QUEUED = "queued", _("排队中")
     VALIDATING = "validating", _("校验比对中")
+    PREVIEW = "preview", _("待确认导入")
+    CONFIRMED = "confirmed", _("已确认，排队导入")
     APPLYING = "applying", _("导入中")
     DONE = "done", _("已完成")
     FAILED = "failed", _("失败")
+    DISCARDED = "discarded", _("已放弃")
+
+
+class ListCoverage(models.TextChoices):
+    """What the uploaded list covers. Only a complete list can tell that a registry institution
+    is missing from it; an incremental one (new or changed registrations, a partial extract)
+    cannot."""
+
+    FULL = "full", _("全量")
+    INCREMENTAL = "incremental", _("增量")
+
+
+# The steps staff take on a run (the staging and applying phases are claimed by the task with
+# conditional updates, not by people).
+RUN_TRANSITIONS: dict[tuple[str, str], str] = {
+    (RunStatus.MAPPING, RunStatus.QUEUED): "reconciliation_map",
+    (RunStatus.PREVIEW, RunStatus.CONFIRMED): "reconciliation_confirm",
+    (RunStatus.MAPPING, RunStatus.DISCARDED): "reconciliation_discard",
+    (RunStatus.PREVIEW, RunStatus.DISCARDED): "reconciliation_discard",
+}
+# Lazy labels: shown in the language of the page that reads them.
+RUN_VERBS: dict[str, Any] = {
+    "reconciliation_map": _("确认列映射"),
+    "reconciliation_confirm": _("确认导入"),
+    "reconciliation_discard": _("放弃导入"),
+}
+register_verbs(RUN_VERBS)
 
 
 class ReconciliationRun(models.Model):
@@ -101,6 +144,12 @@ class ReconciliationRun(models.Model):
     original_filename = models.CharField(_("原文件名"), max_length=200)
     headers = models.JSONField(_("表头"), default=list, blank=True)
     mapping = models.JSONField(_("列映射"), default=dict, blank=True)
+    coverage = models.CharField(
+        _("名单范围"),
+        max_length=12,
+        choices=ListCoverage.choices,
+        help_text=_("全量：该登记管理机关在本辖区登记的全部主体；增量：部分或新增、变更的主体。"),
+    )
     status = models.CharField(_("状态"), max_length=12, choices=RunStatus.choices, default=RunStatus.MAPPING)
     total_rows = models.PositiveIntegerField(_("总行数"), default=0)
     processed_rows = models.PositiveIntegerField(_("已处理行数"), default=0)
@@ -108,10 +157,37 @@ class ReconciliationRun(models.Model):
     counts = models.JSONField(_("分类统计"), default=dict, blank=True)
     failure = models.TextField(_("失败原因"), blank=True)
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("确认导入人"),
+    )
+    confirmed_at = models.DateTimeField(_("确认导入时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
     scope = Scope(region="region", department="department")
+    # Over the run's region (the uploader's jurisdiction): upload (a create, judged on the
+    # uploader's post), confirm the column mapping, confirm the import, discard.
+    write_rules = WriteRules(
+        region="region",
+        department="department",
+        label="登记数据比对",
+        actions={
+            "upload": CIVIL_AFFAIRS_ACTS,
+            "map": CIVIL_AFFAIRS_ACTS,
+            "confirm": CIVIL_AFFAIRS_ACTS,
+            "discard": CIVIL_AFFAIRS_ACTS,
+        },
+        # The create is refused before a region is known: name the department and the roles.
+        reasons={
+            "upload": "上传登记数据须由民政部门（牵头部门）的管理员、监管执法人员或领导办理，"
+            "比对归属其岗位的辖区；审计员、联络员和其他部门只能查看。"
+        },
+    )
 
     class Meta:
         verbose_name = _("登记数据比对")
@@ -123,7 +199,7 @@ class ReconciliationRun(models.Model):
 
     @property
     def percent(self) -> int:
-        if self.status == RunStatus.DONE:
+        if self.status in (RunStatus.DONE, RunStatus.PREVIEW):
             return 100
         if not self.total_rows:
             return 0
@@ -131,15 +207,62 @@ class ReconciliationRun(models.Model):
 
     @property
     def is_running(self) -> bool:
-        return self.status in (RunStatus.QUEUED, RunStatus.VALIDATING, RunStatus.APPLYING)
+        return self.status in (
+            RunStatus.QUEUED,
+            RunStatus.VALIDATING,
+            RunStatus.CONFIRMED,
+            RunStatus.APPLYING,
+        )
+
+    @property
+    def is_full(self) -> bool:
+        return self.coverage == ListCoverage.FULL
+
+    def file_counts(self) -> list[tuple[str, str, int]]:
+        """(class, label, rows) for every class a file row can fall in, from the stored counts:
+        each row of the file is in exactly one, so they add up to ``total_rows``."""
+        return [(c.value, str(c.label), int(self.counts.get(c.value, 0))) for c in FILE_CLASSES]
+
+    @property
+    def file_total(self) -> int:
+        return sum(n for _k, _l, n in self.file_counts())
+
+    @property
+    def registry_absent(self) -> int:
+        """Registry institutions a complete list does not name (not rows of the file)."""
+        return int(self.counts.get(Classification.REGISTRY_ABSENT, 0))
+
+    @property
+    def region_derived(self) -> int:
+        return int(self.counts.get(REGION_DERIVED, 0))
 
 
 class Classification(models.TextChoices):
     FILED = "filed", _("已备案")
     REGISTERED_NOT_FILED = "registered_not_filed", _("登记未备案")
     REGISTERED_NOT_OPERATING = "registered_not_operating", _("登记但未开展养老服务")
-    UNREGISTERED = "unregistered", _("未登记")
+    REVIEW = "review", _("待复核匹配")
     ERROR = "error", _("数据错误")
+    # Not a row of the file: a registry institution that a complete (全量) list does not name.
+    # To review (it may have been deregistered, or the list's extract may have left it out);
+    # never taken for an unregistered operator.
+    REGISTRY_ABSENT = "registry_absent", _("名录外待核")
+    # Legacy: runs from before list coverage existed counted registry institutions missing from
+    # any list as 未登记. Nothing produces it any more (a registration list cannot reveal an
+    # operator without registration); kept so those runs still display.
+    UNREGISTERED = "unregistered", _("未登记")
+
+
+# The classes of the rows of a file, each row in exactly one.
+FILE_CLASSES = (
+    Classification.FILED,
+    Classification.REGISTERED_NOT_FILED,
+    Classification.REGISTERED_NOT_OPERATING,
+    Classification.REVIEW,
+    Classification.ERROR,
+)
+# Key in ``ReconciliationRun.counts``: rows whose township was derived from the address.
+REGION_DERIVED = "region_derived"
 
 
 class MatchMethod(models.TextChoices):
@@ -158,7 +281,7 @@ class ReviewState(models.TextChoices):
 
 class ReconciliationRow(models.Model):
     """One row of an uploaded list (``row_number`` = its line in the file) or, with no row
-    number, a registry institution that no registration row matched (未登记)."""
+    number, a registry institution that no row of a complete list matched (名录外待核)."""
 
     run = models.ForeignKey(
         ReconciliationRun, on_delete=models.CASCADE, related_name="rows", verbose_name=_("比对")
@@ -175,6 +298,11 @@ class ReconciliationRow(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("乡镇（街道）"),
+    )
+    region_derived = models.BooleanField(
+        _("乡镇由地址推断"),
+        default=False,
+        help_text=_("文件未提供所属乡镇（街道），由地址中的乡镇（街道）名称推断。"),
     )
     business_scope = models.TextField(_("经营范围"), blank=True)
     operating_text = models.CharField(_("是否开展养老服务"), max_length=50, blank=True)
@@ -207,6 +335,14 @@ class ReconciliationRow(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     scope = Scope(region="run__region", department="run__department")
+    # Reviewing a name match writes the registry (a registration, a new institution): over the
+    # run's region, as the run itself.
+    write_rules = WriteRules(
+        region="run__region",
+        department="run__department",
+        label="比对结果行",
+        actions={"review": CIVIL_AFFAIRS_ACTS},
+    )
 
     class Meta:
         verbose_name = _("比对结果行")
@@ -219,9 +355,11 @@ class ReconciliationRow(models.Model):
 
 
 class WorkAction(models.TextChoices):
-    ONSITE_CHECK = "onsite_check", _("现场核查（未登记开展服务）")
     URGE_FILING = "urge_filing", _("现场核查并督促备案")
     CHANGE_REGISTRATION = "change_registration", _("协调变更登记内容")
+    REVIEW_ABSENT = "review_absent", _("名录外待核（核实登记状态）")
+    # Legacy (see Classification.UNREGISTERED): no longer created from registration lists.
+    ONSITE_CHECK = "onsite_check", _("现场核查（未登记开展服务）")
 
 
 class VerifyResult(models.TextChoices):
@@ -234,7 +372,11 @@ class VerifyResult(models.TextChoices):
 
 class WorkItem(models.Model):
     """A task for the township: verify a reconciliation result on site (004 §二(三): 乡镇（街道）
-    接到县民政局推送的登记信息后及时开展现场核查 … 并将核查结果及时反馈县民政局)."""
+    接到县民政局推送的登记信息后及时开展现场核查 … 并将核查结果及时反馈县民政局).
+
+    At most one open item (no result yet) per institution and kind, whatever the number of
+    runs that name it: re-importing a list adds no second task. Rows with no registry
+    institution (a new registration that does not operate) are kept unique by credit code."""
 
     run = models.ForeignKey(
         ReconciliationRun, on_delete=models.CASCADE, related_name="items", verbose_name=_("比对")
@@ -277,11 +419,28 @@ class WorkItem(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     scope = Scope(region="region", department="department")
+    # The on-site verification is recorded over the item's township: by the township's civil
+    # affairs, or by the county's, whose jurisdiction holds it.
+    write_rules = WriteRules(
+        region="region", department="department", label="核查任务", actions={"verify": CIVIL_AFFAIRS_ACTS}
+    )
 
     class Meta:
         verbose_name = _("核查任务")
         verbose_name_plural = _("核查任务")
         ordering = ["-created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["institution", "action"],
+                condition=models.Q(result="", institution__isnull=False),
+                name="uniq_open_work_item_institution",
+            ),
+            models.UniqueConstraint(
+                fields=["credit_code", "action"],
+                condition=models.Q(result="", institution__isnull=True) & ~models.Q(credit_code=""),
+                name="uniq_open_work_item_code",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} · {self.get_action_display()}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -78,7 +79,8 @@ def open_table(path: Path, filename: str = "") -> Iterator[Table]:
             ws = wb.worksheets[0]
             it = enumerate(ws.iter_rows(values_only=True), start=1)
             headers, header_row = _headers(it)
-            estimated = max(0, (ws.max_row or 0) - header_row)
+            last = ws.max_row or _count_rows(path, getattr(ws, "_worksheet_path", ""))
+            estimated = max(0, last - header_row)
             yield Table(headers, header_row, _rows(it, len(headers)), estimated)
         finally:
             wb.close()
@@ -91,6 +93,24 @@ def open_table(path: Path, filename: str = "") -> Iterator[Table]:
             lines_it = ((reader.line_num, row) for row in reader)
             headers, header_row = _headers(lines_it)
             yield Table(headers, header_row, _rows(lines_it, len(headers)), max(0, lines - header_row + 1))
+
+
+def _count_rows(path: Path, member: str) -> int:
+    """The row elements of a sheet that declares no used range (files written by streaming
+    tools): streamed from the zip, never parsed, for the progress bar's total. The import
+    guard has already bounded the sheet's size and rows."""
+    from supervision.core.spreadsheets import ROW_TAG, TAG_TAIL
+
+    if not member:
+        return 0
+    rows, tail = 0, b""
+    with zipfile.ZipFile(path) as archive, archive.open(member.lstrip("/")) as stream:
+        for chunk in iter(lambda: stream.read(1 << 20), b""):
+            data = tail + chunk
+            cut = max(0, len(data) - TAG_TAIL)
+            rows += sum(1 for m in ROW_TAG.finditer(data) if m.start() < cut)
+            tail = data[cut:]
+    return rows + len(ROW_TAG.findall(tail))
 
 
 def _headers(it: Iterator[tuple[int, Any]]) -> tuple[list[str], int]:

@@ -1,18 +1,22 @@
 """Reconciliation services (004 §二(三)(四)).
 
-A run goes through two phases:
+A run goes through two phases, with staff's confirmation between them:
 
 1. **Stage** (streaming, chunk by chunk): every data row of the file is validated (credit code
    with the registry's own ``explain_credit_code``, name, township within the uploader's
-   jurisdiction, duplicates inside the file), matched to the registry (credit code, else
-   normalised name + address with rapidfuzz) and classified; the results are written as the
-   run's own ``ReconciliationRow``s, ``CHUNK`` rows at a time, with progress on the run. The
-   registry and the worklist are not touched.
-2. **Apply** (one ``transaction.atomic``): new registered-not-filed institutions are created,
-   unregistered institutions that now appear on a list are registered through the registry's
-   service, registry institutions that no row matched become 未登记 rows, and work items are
-   created for the townships. Either all of that is committed or none of it: a failure rolls
-   the whole apply back and marks the run failed (the staged rows stay as its report).
+   jurisdiction — taken from the address when the list gives none —, duplicates inside the
+   file), matched to the registry (credit code, else normalised name + address with rapidfuzz)
+   and put in exactly one class; the results are written as the run's own
+   ``ReconciliationRow``s, ``CHUNK`` rows at a time, with progress on the run. For a list
+   declared complete (全量) the registry institutions that no row matched are added as rows of
+   their own bucket (名录外待核), outside the file's count. The registry and the worklist are not
+   touched: the run stops at ``preview`` with its counts.
+2. **Apply**, only after ``run_confirm`` (one ``transaction.atomic``): new registered-not-filed
+   institutions are created, unregistered institutions that now appear on a list are
+   registered through the registry's service, and work items are created for the townships —
+   at most one open item per institution and kind, so re-importing a list duplicates nothing.
+   Either all of that is committed or none of it: a failure rolls the whole apply back and
+   marks the run failed (the staged rows stay as its report).
 
 Memory stays flat in the file size: one chunk of rows at a time; duplicates are found per chunk
 against the rows already staged (indexed query), not with a growing in-memory set. What is held
@@ -22,17 +26,17 @@ in memory is proportional to the registry of the jurisdiction (codes and names),
 from __future__ import annotations
 
 import logging
-import uuid
+import re
+import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.uploadedfile import UploadedFile
+from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import transaction
-from django.db.models import Count, Min, OuterRef, Subquery
+from django.db.models import Count, Exists, Min, OuterRef, Subquery
 from django.utils import timezone
 
 from institutions.models import (
@@ -44,13 +48,20 @@ from institutions.models import (
 )
 from institutions.naming import name_is_standard
 from institutions.validators import explain_credit_code, normalise_credit_code
-from supervision.core.models import Assignment, Region
+from supervision.core import policy, spreadsheets
+from supervision.core.background import run_in_background
+from supervision.core.models import Assignment, Region, RegionLevel
 from supervision.core.scoping import ensure_visible
+from supervision.core.transitions import transition
+from supervision.files import store as files
 
 from .models import (
     FIELDS,
+    REGION_DERIVED,
     REQUIRED_FIELDS,
+    RUN_TRANSITIONS,
     Classification,
+    ListCoverage,
     MatchMethod,
     ReconciliationRow,
     ReconciliationRun,
@@ -70,7 +81,7 @@ NEGATIVE = ("否", "未", "无", "不", "n", "no", "false", "0")
 ACTION_FOR: dict[str, str] = {
     Classification.REGISTERED_NOT_FILED: WorkAction.URGE_FILING,
     Classification.REGISTERED_NOT_OPERATING: WorkAction.CHANGE_REGISTRATION,
-    Classification.UNREGISTERED: WorkAction.ONSITE_CHECK,
+    Classification.REGISTRY_ABSENT: WorkAction.REVIEW_ABSENT,
 }
 NATURE_FOR_AUTHORITY: dict[str, str] = {
     RegistrationAuthority.MARKET: InstitutionNature.FOR_PROFIT,
@@ -82,18 +93,22 @@ NATURE_FOR_AUTHORITY: dict[str, str] = {
 # --- who may upload, and where ---------------------------------------------------------------
 
 
-def uploader_assignment(user: Any) -> Assignment:
-    """Uploading is civil-affairs (lead department) work; the run belongs to that jurisdiction."""
-    for a in user.active_assignments() if getattr(user, "is_authenticated", False) else []:
-        if a.department.is_lead:
+def uploader_assignment(actor: Any) -> Assignment:
+    """The post a list is uploaded under: the first of the actor's posts over whose region the
+    policy lets it upload (a civil-affairs acting post). The run belongs to that post's region
+    and department; the yes/no is the policy's (``ReconciliationRun.write_rules``)."""
+    posts = actor.active_assignments() if getattr(actor, "is_authenticated", False) else []
+    for a in posts:
+        if policy.can(actor, ReconciliationRun, "upload", region=a.region, department=a.department):
             return a
-    raise PermissionDenied("只有民政部门工作人员可以上传登记数据。")
+    policy.require_ever(actor, ReconciliationRun, "upload")  # the refusal naming who may
+    raise policy.Denied("上传登记数据须使用民政部门的岗位：比对属于该岗位的辖区。")
 
 
-def private_dir() -> Path:
-    path = Path(settings.PRIVATE_STORAGE_ROOT) / "reconciliation"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+def _in_scope(actor: Any, obj: Any) -> None:
+    """Scope re-checked inside the write (404 outside it); the system sees everything."""
+    if not policy.is_system(actor):
+        ensure_visible(actor, obj)
 
 
 # --- mapping ---------------------------------------------------------------------------------
@@ -134,63 +149,90 @@ def mapping_problems(mapping: dict[str, str], headers: list[str]) -> list[str]:
 
 
 def source_get_or_create(*, actor: Any, name: str, authority: str) -> RegistrationSource:
-    a = uploader_assignment(actor)
-    source, _ = RegistrationSource.objects.get_or_create(
-        region=a.region, name=name.strip(), defaults={"authority": authority, "department": a.department}
-    )
+    """The uploader's region's source of that name (created with the authority if new)."""
+    with transaction.atomic():
+        a = uploader_assignment(actor)
+        policy.require(actor, ReconciliationRun, "upload", region=a.region, department=a.department)
+        source, _ = RegistrationSource.objects.get_or_create(
+            region=a.region, name=name.strip(), defaults={"authority": authority, "department": a.department}
+        )
     return source
 
 
 # --- creating and starting a run -------------------------------------------------------------
 
 
-def run_create(*, actor: Any, source: RegistrationSource, upload: UploadedFile) -> ReconciliationRun:
-    """Store the upload privately, read its header row and propose a mapping (the source's
-    remembered one first). The run waits for staff to confirm the mapping."""
-    a = uploader_assignment(actor)
-    ensure_visible(actor, source)
-    source = RegistrationSource.objects.get(pk=source.pk)  # the mapping remembered last time
-    filename = Path(upload.name or "upload").name
-    suffix = ".csv" if filename.lower().endswith(".csv") else ".xlsx"
-    path = private_dir() / f"{uuid.uuid4().hex}{suffix}"
-    with open(path, "wb") as fh:
-        for chunk in upload.chunks():
-            fh.write(chunk)
-    try:
-        headers = read_headers(path, filename)
-    except UnreadableFile as exc:
-        path.unlink(missing_ok=True)
-        raise ValidationError(str(exc)) from exc
-    return ReconciliationRun.objects.create(
-        source=source,
-        region=a.region,
-        department=a.department,
-        uploaded_by=actor,
-        file_path=str(path),
-        original_filename=filename[:200],
-        headers=headers,
-        mapping=guess_mapping(headers, source.column_mapping),
-    )
+def run_create(*, actor: Any, source: RegistrationSource, upload: File, coverage: str) -> ReconciliationRun:
+    """Store the upload privately, check it against the import limits (size, inflated size,
+    rows: ``supervision.core.spreadsheets``) before any reader opens it, read its header row and
+    propose a mapping (the source's remembered one first). ``coverage`` says whether the list is
+    complete (全量) for its authority and the uploader's region or incremental (增量); staff must
+    choose. The run waits for staff to confirm the mapping."""
+    with transaction.atomic():
+        a = uploader_assignment(actor)
+        policy.require(actor, ReconciliationRun, "upload", region=a.region, department=a.department)
+        if coverage not in ListCoverage.values:
+            raise ValidationError("请选择名单范围：全量或增量。")
+        _in_scope(actor, source)
+        source = RegistrationSource.objects.get(pk=source.pk)  # the mapping remembered last time
+        filename = Path(upload.name or "upload").name
+        # Kept as evidence in the private file store (xlsx or csv by content; the stored name's
+        # extension is the detected kind, which the guard and the parser go by).
+        with files.receive(upload, accept=files.SPREADSHEETS, area="reconciliation", actor=actor) as stored:
+            if stored is None:
+                raise ValidationError("请选择登记数据文件。")
+            path = files.path(stored)
+            # Before openpyxl or the csv reader sees it: a zip bomb or a file of millions of
+            # rows is refused here, in a fraction of a second, with the limit in Chinese.
+            spreadsheets.check_import_path(path)
+            try:
+                headers = read_headers(path)
+            except UnreadableFile as exc:
+                raise ValidationError(str(exc)) from exc
+            return ReconciliationRun.objects.create(
+                source=source,
+                region=a.region,
+                department=a.department,
+                uploaded_by=policy.as_user(actor),
+                file_path=str(path),
+                original_filename=filename[:200],
+                coverage=coverage,
+                headers=headers,
+                mapping=guess_mapping(headers, source.column_mapping),
+            )
+
+
+def _process_later(run: ReconciliationRun) -> None:
+    """Stage or apply the run in the background once the caller's transaction commits: never
+    inside the request (the run page and ``…/progress/`` show rows read / total)."""
+    from .tasks import process_run
+
+    run_in_background(process_run, run.pk)
 
 
 def run_confirm_mapping(run: ReconciliationRun, *, actor: Any, mapping: dict[str, str]) -> ReconciliationRun:
-    """Confirm the column mapping, remember it on the source, and queue the import."""
-    mapping = {k: v for k, v in mapping.items() if v}
-    problems = mapping_problems(mapping, run.headers)
-    if problems:
-        raise ValidationError(problems)
+    """Confirm the column mapping, remember it on the source, and queue the check (staging up
+    to the preview; nothing is imported before ``run_confirm``)."""
     with transaction.atomic():
-        ensure_visible(actor, run)
-        locked = ReconciliationRun.objects.select_for_update().get(pk=run.pk)
+        locked = ReconciliationRun.objects.select_for_update(of=("self",)).get(pk=run.pk)
+        policy.require(actor, locked, "map")
         if locked.status != RunStatus.MAPPING:
             return locked
-        locked.mapping = mapping
-        locked.status = RunStatus.QUEUED
-        locked.save(update_fields=["mapping", "status"])
+        mapping = {k: v for k, v in mapping.items() if v}
+        problems = mapping_problems(mapping, locked.headers)
+        if problems:
+            raise ValidationError(problems)
+        locked, _changed = transition(
+            locked,
+            RunStatus.QUEUED,
+            step="reconciliation_map",
+            actor=actor,
+            table=RUN_TRANSITIONS,
+            field="status",
+            updates={"mapping": mapping},
+        )
         RegistrationSource.objects.filter(pk=locked.source_id).update(column_mapping=mapping)
-        from .tasks import process_run
-
-        transaction.on_commit(lambda: process_run.delay(locked.pk))
+        _process_later(locked)
     return locked
 
 
@@ -199,16 +241,20 @@ def run_confirm_mapping(run: ReconciliationRun, *, actor: Any, mapping: dict[str
 
 @dataclass
 class RegionIndex:
-    """Townships of the jurisdiction by code (12 or 9 digits), name and full name."""
+    """Townships of the jurisdiction by code (12 or 9 digits), name and full name, and a
+    pattern of the township names to find one in an address."""
 
     by_key: dict[str, int | None]  # None marks an ambiguous name
     names: list[str]
     label: str
+    township_pattern: re.Pattern[str] | None = None
+    township_by_name: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def build(cls, region: Region) -> RegionIndex:
         by_key: dict[str, int | None] = {}
         names: set[str] = {r.name for r in region.ancestors()}
+        towns: dict[str, int | None] = {}
         rows = list(region.subtree().values_list("pk", "code", "name", "level", "parent__name"))
         for pk, code, name, level, parent_name in rows:
             names.add(name)
@@ -216,7 +262,24 @@ class RegionIndex:
             by_key[code[:9]] = pk if level >= 4 else by_key.get(code[:9], pk)
             for key in {name, f"{parent_name or ''}{name}"}:
                 by_key[key] = None if key in by_key and by_key[key] != pk else pk
-        return cls(by_key, sorted(names), region.name)
+            if level == RegionLevel.TOWNSHIP:
+                towns[name] = None if name in towns else pk  # a name twice in the county: unusable
+        by_name = {n: pk for n, pk in towns.items() if pk is not None}
+        # Longest names first, so that at one position the longer name wins.
+        pattern = (
+            re.compile("|".join(re.escape(n) for n in sorted(by_name, key=len, reverse=True)))
+            if by_name
+            else None
+        )
+        return cls(by_key, sorted(names), region.name, pattern, by_name)
+
+    def township_in(self, address: str) -> int | None:
+        """The township an address names: the first township name of the jurisdiction in it
+        (addresses run from the larger division to the smaller), or None."""
+        if not address or self.township_pattern is None:
+            return None
+        m = self.township_pattern.search(re.sub(r"\s+", "", unicodedata.normalize("NFKC", address)))
+        return self.township_by_name[m.group(0)] if m else None
 
     def lookup(self, text: str) -> tuple[int | None, str | None]:
         key = text.replace(" ", "")
@@ -350,24 +413,35 @@ class Stager:
             else:
                 cand = None
                 row.confidence = score
+        # No township in the list: the registry's township for a matched institution, else
+        # the township the address names (marked, so staff can see it was inferred).
         if cand is not None and row.region_id is None:
             row.region_id = cand.region_id
+        if row.region_id is None:
+            derived = self.regions.township_in(row.address)
+            if derived is not None:
+                row.region_id = derived
+                row.region_derived = True
         if row.region_id is None:
             row.errors = [
                 {
                     "column": self.col("region"),
-                    "reason": "缺少所属乡镇（街道），且未匹配到名录中的机构，无法确定核查属地。",
+                    "reason": "缺少所属乡镇（街道），地址中也没有本辖区的乡镇（街道）名称，"
+                    "且未匹配到名录中的机构，无法确定核查属地。",
                 }
             ]
             row.classification = Classification.ERROR
             row.institution_id = None
+            return
+        if row.review == ReviewState.PENDING:
+            row.classification = Classification.REVIEW  # classified when staff decide
             return
         row.classification = classify(cand.status if cand else None, operating)
 
     def stage(self) -> None:
         run = self.run
         path = Path(run.file_path)
-        with open_table(path, run.original_filename) as table:
+        with open_table(path) as table:  # the stored name carries the kind detected at upload
             index = {h: i for i, h in enumerate(table.headers) if h}
             ReconciliationRun.objects.filter(pk=run.pk).update(
                 total_rows=table.estimated_rows, status=RunStatus.VALIDATING
@@ -388,6 +462,8 @@ class Stager:
                     processed_rows=processed, error_rows=errors
                 )
         ReconciliationRun.objects.filter(pk=run.pk).update(total_rows=processed, processed_rows=processed)
+        if run.coverage == ListCoverage.FULL:
+            _add_registry_absent_rows(run)
 
     def _mark_duplicates(self, rows: list[ReconciliationRow]) -> None:
         """A credit code seen before in the file: later rows are errors naming the first row."""
@@ -457,6 +533,25 @@ def institutions_create_registered_unfiled(
     return created
 
 
+def _link_registered_since_preview(run: ReconciliationRun) -> None:
+    """Between the preview and the confirmation a code the list brings as new may have been
+    registered (another run, the registry's own pages): link those rows to it and classify
+    them by its status instead of creating the institution twice (credit codes are unique)."""
+    qs = ReconciliationRow.objects.filter(
+        run=run,
+        classification=Classification.REGISTERED_NOT_FILED,
+        institution__isnull=True,
+        row_number__isnull=False,
+    ).filter(Exists(Institution.objects.filter(credit_code=OuterRef("credit_code"))))
+    for row in qs.iterator(chunk_size=500):
+        inst = Institution.objects.get(credit_code=row.credit_code)
+        row.institution = inst
+        row.match_method = MatchMethod.CREDIT_CODE
+        row.confidence = 100.0
+        row.classification = classify(inst.status, is_operating(row.operating_text))
+        row.save(update_fields=["institution", "match_method", "confidence", "classification"])
+
+
 def _create_new_institutions(run: ReconciliationRun) -> None:
     qs = ReconciliationRow.objects.filter(
         run=run,
@@ -490,14 +585,18 @@ def _register_unregistered(run: ReconciliationRun) -> None:
     ).select_related("institution")
     for r in rows.iterator(chunk_size=500):
         assert r.institution is not None
+        # The system applies what staff confirmed (``run.confirmed_by``, checked by the policy
+        # when they confirmed); the task has no user of its own.
         registry.institution_register(
-            r.institution, actor=run.uploaded_by, credit_code=r.credit_code, authority=run.source.authority
+            r.institution, actor=policy.SYSTEM, credit_code=r.credit_code, authority=run.source.authority
         )
 
 
-def _add_unregistered_rows(run: ReconciliationRun) -> None:
-    """Institutions of the jurisdiction that should appear on this authority's list (or have
-    no registration at all) but that no row matched: 未登记."""
+def _add_registry_absent_rows(run: ReconciliationRun) -> None:
+    """Only for a complete (全量) list: institutions of the jurisdiction that should appear on
+    this authority's list (or have no registration at all) but that no row matched. They go to
+    their own bucket, 名录外待核, to be reviewed — never counted as unregistered operators.
+    Rows of the run only (staging): set-based, streamed in chunks."""
     matched = ReconciliationRow.objects.filter(run=run).exclude(institution=None).values("institution_id")
     in_review = ReconciliationRow.objects.filter(run=run, review=ReviewState.PENDING).values("candidate_id")
     qs = (
@@ -518,7 +617,7 @@ def _add_unregistered_rows(run: ReconciliationRun) -> None:
                     address=address,
                     region_id=region_id,
                     institution_id=pk,
-                    classification=Classification.UNREGISTERED,
+                    classification=Classification.REGISTRY_ABSENT,
                     match_method=MatchMethod.NONE,
                 )
                 for pk, code, name, address, region_id in chunk
@@ -541,15 +640,49 @@ def _work_item_for(row: ReconciliationRow, run: ReconciliationRun) -> WorkItem:
     )
 
 
-def _create_work_items(run: ReconciliationRun) -> None:
-    qs = (
-        ReconciliationRow.objects.filter(run=run, classification__in=list(ACTION_FOR))
+def _open_items(action: str) -> Any:
+    return WorkItem.objects.filter(result="", action=action)
+
+
+def _rows_needing_items(run: ReconciliationRun, classification: str) -> Any:
+    """Rows of one class that get a work item: not those of an institution (or, with none, of
+    a credit code) that already has an open item of the same kind, from any run."""
+    action = ACTION_FOR[classification]
+    return (
+        ReconciliationRow.objects.filter(run=run, classification=classification)
         .exclude(review=ReviewState.PENDING)
         .exclude(region=None)
-        .only("pk", "institution_id", "name", "credit_code", "region_id", "classification")
+        .exclude(institution_id__in=_open_items(action).exclude(institution=None).values("institution_id"))
+        .exclude(
+            institution=None,
+            credit_code__in=_open_items(action)
+            .filter(institution=None)
+            .exclude(credit_code="")
+            .values("credit_code"),
+        )
     )
-    for chunk in _chunks(qs.iterator(chunk_size=CHUNK), CHUNK):
-        WorkItem.objects.bulk_create([_work_item_for(r, run) for r in chunk], batch_size=500)
+
+
+def _create_work_items(run: ReconciliationRun) -> None:
+    for classification in ACTION_FOR:
+        qs = _rows_needing_items(run, classification).only(
+            "pk", "institution_id", "name", "credit_code", "region_id", "classification"
+        )
+        for chunk in _chunks(qs.iterator(chunk_size=CHUNK), CHUNK):
+            # Two rows of one file naming the same institution (name matches under different
+            # codes): the conditional unique constraints keep the first, the rest are skipped.
+            WorkItem.objects.bulk_create(
+                [_work_item_for(r, run) for r in chunk], batch_size=500, ignore_conflicts=True
+            )
+
+
+def _open_item_exists(row: ReconciliationRow, action: str) -> bool:
+    if row.institution_id is not None:
+        return _open_items(action).filter(institution_id=row.institution_id).exists()
+    return (
+        bool(row.credit_code)
+        and _open_items(action).filter(institution=None, credit_code=row.credit_code).exists()
+    )
 
 
 def _counts(run: ReconciliationRun) -> dict[str, int]:
@@ -559,35 +692,104 @@ def _counts(run: ReconciliationRun) -> dict[str, int]:
         .annotate(n=Count("pk"))
         .values_list("classification", "n")
     )
-    counts["review"] = ReconciliationRow.objects.filter(run=run, review=ReviewState.PENDING).count()
+    counts[REGION_DERIVED] = ReconciliationRow.objects.filter(run=run, region_derived=True).count()
     return counts
+
+
+def run_preview(run: ReconciliationRun) -> dict[str, Any]:
+    """What confirming the run will do: the registrations it adds to the registry and the work
+    items per kind (those already open for the same institution are not created again)."""
+    planned = []
+    for classification, action in ACTION_FOR.items():
+        rows = ReconciliationRow.objects.filter(run=run, classification=classification).exclude(region=None)
+        n_rows = rows.count()
+        if not n_rows:
+            continue
+        needing = _rows_needing_items(run, classification)
+        new = needing.filter(institution=None).count() + (
+            needing.exclude(institution=None).values("institution_id").distinct().count()
+        )
+        planned.append({"action": action, "label": WorkAction(action).label, "rows": n_rows, "new": new})
+    new_institutions = ReconciliationRow.objects.filter(
+        run=run,
+        classification=Classification.REGISTERED_NOT_FILED,
+        institution__isnull=True,
+        row_number__isnull=False,
+    ).count()
+    return {"work_items": planned, "new_institutions": new_institutions}
 
 
 def apply(run: ReconciliationRun) -> None:
     """Phase 2, all or nothing."""
     with transaction.atomic():
+        _link_registered_since_preview(run)
         _create_new_institutions(run)
         _register_unregistered(run)
-        _add_unregistered_rows(run)
         _create_work_items(run)
         ReconciliationRun.objects.filter(pk=run.pk).update(
             status=RunStatus.DONE, counts=_counts(run), finished_at=timezone.now()
         )
 
 
+def run_confirm(run: ReconciliationRun, *, actor: Any) -> ReconciliationRun:
+    """Staff have read the preview and confirm: queue the apply (new registrations, work
+    items). Only a run in preview can be confirmed; confirming twice changes nothing."""
+    with transaction.atomic():
+        locked = ReconciliationRun.objects.select_for_update(of=("self",)).get(pk=run.pk)
+        policy.require(actor, locked, "confirm")
+        if locked.status in (RunStatus.APPLYING, RunStatus.DONE):
+            return locked
+        locked, changed = transition(
+            locked,
+            RunStatus.CONFIRMED,
+            step="reconciliation_confirm",
+            actor=actor,
+            table=RUN_TRANSITIONS,
+            field="status",
+            updates={"confirmed_by": policy.as_user(actor), "confirmed_at": timezone.now()},
+        )
+        if changed:
+            _process_later(locked)
+    return locked
+
+
+def run_discard(run: ReconciliationRun, *, actor: Any) -> ReconciliationRun:
+    """Drop a run before it is imported (a wrong file, the wrong coverage): its staged rows
+    stay as the record of what was uploaded; nothing is written to the registry."""
+    with transaction.atomic():
+        locked = ReconciliationRun.objects.select_for_update(of=("self",)).get(pk=run.pk)
+        policy.require(actor, locked, "discard")
+        locked, _changed = transition(
+            locked,
+            RunStatus.DISCARDED,
+            step="reconciliation_discard",
+            actor=actor,
+            table=RUN_TRANSITIONS,
+            field="status",
+            updates={"finished_at": timezone.now()},
+        )
+    return locked
+
+
 def run_process(run_id: int) -> ReconciliationRun:
-    """The whole import (called by the Celery task). Idempotent: a run that is not queued is
-    left alone, so a redelivered task changes nothing."""
-    claimed = ReconciliationRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
+    """The work of the Celery task, by status: a queued run is staged up to its preview; a
+    confirmed run is applied. Idempotent: each phase claims the run with a conditional update,
+    so a redelivered task changes nothing."""
+    staging = ReconciliationRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
         status=RunStatus.VALIDATING, processed_rows=0
     )
+    applying = not staging and ReconciliationRun.objects.filter(pk=run_id, status=RunStatus.CONFIRMED).update(
+        status=RunStatus.APPLYING
+    )
     run = ReconciliationRun.objects.select_related("source", "region", "uploaded_by").get(pk=run_id)
-    if not claimed:
+    if not staging and not applying:
         return run
     try:
-        Stager(run).stage()
-        ReconciliationRun.objects.filter(pk=run.pk).update(status=RunStatus.APPLYING)
-        apply(run)
+        if staging:
+            Stager(run).stage()
+            ReconciliationRun.objects.filter(pk=run.pk).update(status=RunStatus.PREVIEW, counts=_counts(run))
+        else:
+            apply(run)
     except Exception as exc:
         log.exception("reconciliation run %s failed", run_id)
         ReconciliationRun.objects.filter(pk=run.pk).update(
@@ -608,14 +810,20 @@ def row_review(row: ReconciliationRow, *, actor: Any, accept: bool) -> Reconcili
     from institutions import services as registry
 
     with transaction.atomic():
-        ensure_visible(actor, row)
-        locked = ReconciliationRow.objects.select_for_update().select_related("run__source").get(pk=row.pk)
+        locked = (
+            ReconciliationRow.objects.select_for_update(of=("self",))
+            .select_related("run__source", "run__region")
+            .get(pk=row.pk)
+        )
+        policy.require(actor, locked, "review")
         if locked.review != ReviewState.PENDING:
             return locked
         run = locked.run
+        if run.status != RunStatus.DONE:
+            raise ValidationError("请先确认导入，再复核名称匹配。")
         cand = Institution.objects.filter(pk=locked.candidate_id).first() if locked.candidate_id else None
         operating = is_operating(locked.operating_text)
-        locked.reviewed_by = actor
+        locked.reviewed_by = policy.as_user(actor)
         if accept and cand is not None:
             locked.review = ReviewState.ACCEPTED
             locked.institution = cand
@@ -634,7 +842,13 @@ def row_review(row: ReconciliationRow, *, actor: Any, accept: bool) -> Reconcili
                 institutions_create_registered_unfiled([locked], run=run)
                 locked.institution = Institution.objects.get(credit_code=locked.credit_code)
                 locked.match_method = MatchMethod.NEW
-            if cand is not None and not ReconciliationRow.objects.filter(run=run, institution=cand).exists():
+            if (
+                run.coverage == ListCoverage.FULL
+                and cand is not None
+                and not ReconciliationRow.objects.filter(run=run, institution=cand).exists()
+            ):
+                # A complete list that does not name the candidate after all: it joins the
+                # run's 名录外待核 bucket (a partial list says nothing about it).
                 extra = ReconciliationRow.objects.create(
                     run=run,
                     credit_code=cand.credit_code or "",
@@ -642,11 +856,16 @@ def row_review(row: ReconciliationRow, *, actor: Any, accept: bool) -> Reconcili
                     address=cand.address,
                     region_id=cand.region_id,
                     institution=cand,
-                    classification=Classification.UNREGISTERED,
+                    classification=Classification.REGISTRY_ABSENT,
                 )
-                _work_item_for(extra, run).save()
+                if not _open_item_exists(extra, WorkAction.REVIEW_ABSENT):
+                    _work_item_for(extra, run).save()
         locked.save(update_fields=["review", "reviewed_by", "institution", "match_method", "classification"])
-        if locked.classification in ACTION_FOR and not WorkItem.objects.filter(row=locked).exists():
+        if (
+            locked.classification in ACTION_FOR
+            and not WorkItem.objects.filter(row=locked).exists()
+            and not _open_item_exists(locked, ACTION_FOR[locked.classification])
+        ):
             _work_item_for(locked, run).save()
         ReconciliationRun.objects.filter(pk=run.pk).update(counts=_counts(run))
     return locked
@@ -662,16 +881,16 @@ def work_item_verify(item: WorkItem, *, actor: Any, result: str, notes: str = ""
 
     from .models import VerifyResult
 
-    if result not in VerifyResult.values:
-        raise ValidationError("请选择核实结果。")
     with transaction.atomic():
-        ensure_visible(actor, item)
-        locked = WorkItem.objects.select_for_update().get(pk=item.pk)
+        locked = WorkItem.objects.select_for_update(of=("self",)).select_related("region").get(pk=item.pk)
+        policy.require(actor, locked, "verify")
+        if result not in VerifyResult.values:
+            raise ValidationError("请选择核实结果。")
         if locked.result == result and locked.notes == notes:
             return locked
         locked.result = result
         locked.notes = notes
-        locked.verified_by = actor
+        locked.verified_by = policy.as_user(actor)
         locked.verified_at = timezone.now()
         locked.save(update_fields=["result", "notes", "verified_by", "verified_at"])
         inst = Institution.objects.filter(pk=locked.institution_id).first() if locked.institution_id else None

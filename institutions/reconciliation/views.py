@@ -6,18 +6,20 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from supervision.core import policy
 from supervision.core.models import SecurityEvent
 from supervision.core.scoping import get_visible_or_404
 from supervision.core.signals import record
-from supervision.core.web import ScopedDetailView, ScopedListView, xlsx_response
+from supervision.core.web import PolicyRequiredMixin, ScopedDetailView, ScopedListView, xlsx_response
 
 from . import services
 from .filters import RowFilter, RunFilter, WorkItemFilter
@@ -33,14 +35,6 @@ from .models import (
 )
 
 
-def _can_upload(user: Any) -> bool:
-    try:
-        services.uploader_assignment(user)
-    except PermissionDenied:
-        return False
-    return True
-
-
 class RunListView(ScopedListView):
     model = ReconciliationRun
     filterset_class = RunFilter
@@ -51,13 +45,14 @@ class RunListView(ScopedListView):
         return ReconciliationRun.objects.select_related("source", "region", "uploaded_by")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return {**super().get_context_data(**kwargs), "can_upload": _can_upload(self.request.user)}
+        can_upload = policy.can_ever(self.request.user, ReconciliationRun, "upload")
+        return {**super().get_context_data(**kwargs), "can_upload": can_upload}
 
 
 @login_required
 def upload(request: HttpRequest) -> HttpResponse:
-    if not _can_upload(request.user):
-        raise PermissionDenied
+    # The page is only for those who may upload; the service judges the region of the post.
+    policy.require_ever(request.user, ReconciliationRun, "upload")
     form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         source = form.cleaned_data["source"] or services.source_get_or_create(
@@ -66,7 +61,12 @@ def upload(request: HttpRequest) -> HttpResponse:
             authority=form.cleaned_data["authority"],
         )
         try:
-            run = services.run_create(actor=request.user, source=source, upload=form.cleaned_data["file"])
+            run = services.run_create(
+                actor=request.user,
+                source=source,
+                upload=form.cleaned_data["file"],
+                coverage=form.cleaned_data["coverage"],
+            )
         except ValidationError as exc:
             form.add_error("file", exc)
         else:
@@ -76,7 +76,11 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def mapping(request: HttpRequest, pk: int) -> HttpResponse:
-    run = get_visible_or_404(ReconciliationRun.objects.select_related("source"), request.user, pk=pk)
+    run = get_visible_or_404(
+        ReconciliationRun.objects.select_related("source", "region"), request.user, pk=pk
+    )
+    if request.method == "POST":
+        policy.require(request.user, run, "map")
     if run.status != RunStatus.MAPPING:
         return redirect("reconciliation:run", pk=run.pk)
     form = MappingForm(request.POST or None, headers=run.headers, initial_mapping=run.mapping)
@@ -86,7 +90,7 @@ def mapping(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("列映射已确认并保存，导入已开始。"))
+            messages.success(request, _("列映射已确认并保存，正在校验比对；完成后请核对预览再确认导入。"))
             return redirect("reconciliation:run", pk=run.pk)
     remembered = bool(run.source.column_mapping) and all(
         run.mapping.get(k) == v for k, v in run.source.column_mapping.items() if v in run.headers
@@ -109,18 +113,55 @@ class RunDetailView(ScopedDetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
         run: ReconciliationRun = self.object
-        ctx["classes"] = [(c.value, c.label, run.counts.get(c.value, 0)) for c in Classification]
+        ctx["classes"] = run.file_counts()
+        if run.status == RunStatus.PREVIEW:
+            ctx["preview"] = services.run_preview(run)
+        ctx["legacy_unregistered"] = run.counts.get(Classification.UNREGISTERED, 0)
         ctx["errors"] = list(
             ReconciliationRow.objects.filter(run=run, classification=Classification.ERROR).order_by(
                 "row_number"
             )[:50]
         )
-        ctx["review"] = list(
-            ReconciliationRow.objects.filter(run=run, review=ReviewState.PENDING)
-            .select_related("candidate")
-            .order_by("-confidence", "row_number")[:50]
+        # Matches are reviewed once the run is imported (a decision writes to the registry).
+        ctx["review"] = (
+            list(
+                ReconciliationRow.objects.filter(run=run, review=ReviewState.PENDING)
+                .select_related("candidate", "run__region", "run__department")
+                .order_by("-confidence", "row_number")[:50]
+            )
+            if run.status == RunStatus.DONE
+            else []
         )
         return ctx
+
+
+@login_required
+@require_POST
+def confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """Apply a previewed run: only this creates registrations and work items."""
+    run = get_visible_or_404(ReconciliationRun.objects.select_related("region"), request.user, pk=pk)
+    policy.require(request.user, run, "confirm")
+    try:
+        services.run_confirm(run, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, _("已确认导入，正在写入名录并派发核查任务。"))
+    return redirect("reconciliation:run", pk=run.pk)
+
+
+@login_required
+@require_POST
+def discard(request: HttpRequest, pk: int) -> HttpResponse:
+    run = get_visible_or_404(ReconciliationRun.objects.select_related("region"), request.user, pk=pk)
+    policy.require(request.user, run, "discard")
+    try:
+        services.run_discard(run, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, _("已放弃本次导入，名录和核查任务均未改动。"))
+    return redirect("reconciliation:run", pk=run.pk)
 
 
 @login_required
@@ -159,6 +200,7 @@ class RowListView(ScopedListView):
         ("统一社会信用代码", "credit_code"),
         ("名称", "name"),
         ("乡镇（街道）", "region.name"),
+        ("乡镇由地址推断", lambda r: "是" if r.region_derived else ""),
         ("分类", "get_classification_display"),
         ("匹配方式", "get_match_method_display"),
         ("置信度", "confidence"),
@@ -186,11 +228,19 @@ class RowListView(ScopedListView):
 @login_required
 @require_POST
 def review(request: HttpRequest, pk: int) -> HttpResponse:
-    row = get_visible_or_404(ReconciliationRow.objects.all(), request.user, pk=pk)
+    row = get_visible_or_404(ReconciliationRow.objects.select_related("run__region"), request.user, pk=pk)
+    policy.require(request.user, row, "review")
     accept = request.POST.get("decision") == "accept"
-    services.row_review(row, actor=request.user, accept=accept)
-    messages.success(request, _("已确认匹配。") if accept else _("已否决匹配，按未匹配处理。"))
-    return redirect(request.POST.get("next") or "reconciliation:run", pk=row.run_id)
+    try:
+        services.row_review(row, actor=request.user, accept=accept)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, _("已确认匹配。") if accept else _("已否决匹配，按未匹配处理。"))
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        return redirect(back)
+    return redirect("reconciliation:run", pk=row.run_id)
 
 
 class WorkItemListView(ScopedListView):
@@ -221,10 +271,14 @@ class WorkItemListView(ScopedListView):
         return WorkItem.objects.select_related("region", "verified_by")
 
 
-class WorkItemDetailView(ScopedDetailView):
+class WorkItemDetailView(PolicyRequiredMixin, ScopedDetailView):
+    """A task and, for those the policy lets verify it, the form for the result. (The mixin
+    leaves an anonymous request to the login redirect of ``ScopedDetailView``.)"""
+
     model = WorkItem
     template_name = "reconciliation/item_detail.html"
     context_object_name = "item"
+    policy_action = "verify"
 
     def base_queryset(self) -> QuerySet:
         return WorkItem.objects.select_related("region", "row", "institution", "verified_by", "run__source")

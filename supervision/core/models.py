@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -164,30 +162,6 @@ class User(AbstractUser):
 
     def has_role(self, *roles: str) -> bool:
         return self.is_superuser or any(a.role in roles for a in self.active_assignments())
-
-    def acts_over(self, region: Region | None, *, department: Any = None, lead: bool = False) -> bool:
-        """Whether the user holds an acting post (admin, inspector, leader: ``ACTING_ROLES``;
-        auditors and liaisons only read) over ``region`` (any region when None) — of
-        ``department`` when given, of the lead department when ``lead``, of either when both
-        are given, of any department when neither is. Seeing (scoping) is not acting: this is
-        the one check for writes that need a post. Superusers act everywhere."""
-        if self.is_superuser:
-            return True
-        dept_id = getattr(department, "pk", department)
-        for a in self.active_assignments():
-            if a.role not in ACTING_ROLES:
-                continue
-            if region is not None and not region.code.startswith(a.region.prefix):
-                continue
-            if dept_id is None and not lead:
-                return True
-            if (dept_id is not None and a.department_id == dept_id) or (lead and a.department.is_lead):
-                return True
-        return False
-
-
-# Posts that may act (write); auditors and liaisons read.
-ACTING_ROLES = ("admin", "inspector", "leader")
 
 
 class Role(models.TextChoices):

@@ -5,15 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
+from supervision.core import policy
 from supervision.core.api_base import ScopedReadOnlyViewSet
 
 from . import services
@@ -83,15 +82,11 @@ class DeadlineViewSet(ScopedReadOnlyViewSet):
     @extend_schema(request=WaiveSerializer, responses={200: DeadlineDetailSerializer, 400: OpenApiResponse()})
     @action(detail=True, methods=["post"])
     def waive(self, request: Request, pk: Any = None) -> Response:
-        deadline = self.get_object()
-        if not services.can_waive(request.user):
-            raise PermissionDenied("只有领导或管理员可以豁免时限")
+        deadline = self.get_object()  # scoped: 404 out of scope
+        policy.require(request.user, deadline, "waive")  # 403 before the payload is read
         data = WaiveSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            d = services.deadline_waive(deadline, reason=data.validated_data["reason"], actor=request.user)
-        except DjangoValidationError as exc:
-            raise ValidationError(exc.messages) from exc
+        d = services.deadline_waive(deadline, reason=data.validated_data["reason"], actor=request.user)
         return Response(DeadlineDetailSerializer(d, context={"request": request}).data)
 
 

@@ -6,7 +6,9 @@ import django_filters
 from django import forms
 from django.db.models import QuerySet
 
+from supervision.core.filters import BoundedFilterSet
 from supervision.core.models import LEVEL_PREFIX, Department, Region
+from supervision.core.widgets import IsoDateInput
 
 from .models import Deadline, DeadlineState, Rule
 
@@ -14,7 +16,7 @@ SM = {"class": "form-select form-select-sm"}
 IN = {"class": "form-control form-control-sm"}
 
 
-class DeadlineFilter(django_filters.FilterSet):
+class DeadlineFilter(BoundedFilterSet):
     """Deadlines by state, rule, department, region subtree (division code), due range, provisional."""
 
     state = django_filters.ChoiceFilter(
@@ -43,13 +45,13 @@ class DeadlineFilter(django_filters.FilterSet):
         field_name="due",
         lookup_expr="gte",
         label="到期日自",
-        widget=forms.DateInput(attrs={**IN, "type": "date"}),
+        widget=IsoDateInput(attrs=IN),
     )
     due_before = django_filters.DateFilter(
         field_name="due",
         lookup_expr="lte",
         label="到期日至",
-        widget=forms.DateInput(attrs={**IN, "type": "date"}),
+        widget=IsoDateInput(attrs=IN),
     )
     provisional = django_filters.BooleanFilter(
         label="暂定",
@@ -75,7 +77,7 @@ class DeadlineFilter(django_filters.FilterSet):
         return qs.filter(region__code__startswith=prefix)
 
 
-class RuleFilter(django_filters.FilterSet):
+class RuleFilter(BoundedFilterSet):
     class Meta:
         model = Rule
         fields = ["unit", "active"]

@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from supervision.core.models import RegionLevel
+from supervision.core.policy import ADMINS, LEADERS, OWNER, Allow, WriteRules
 from supervision.core.scoping import Scope, ScopedQuerySet
 
 DEFAULT_STAGES: list[dict[str, Any]] = [
@@ -128,13 +129,38 @@ class Rule(models.Model):
         return " ".join(p for p in (self.source_document, self.source_article) if p)
 
 
+class RuleCase(models.TextChoices):
+    """Cases of a rule the documents give their own period (a per-case override)."""
+
+    KEY_FIRE_UNIT = "key_fire_unit", _("消防安全重点单位")
+
+
 class RuleOverride(models.Model):
-    """A region's own length and/or stages for a rule; applies to the region's subtree, and
-    the override of the nearest ancestor (or the region itself) wins."""
+    """A region's own length and/or stages for a rule, or a case's (``case``: e.g. key fire units
+    drill half-yearly under the yearly fire-drill rule, 000 (五)).
+
+    A regional override applies to the region's subtree, and the override of the nearest
+    ancestor (or the region itself) wins. A case override (``case`` set) applies to the clocks
+    opened in that case, everywhere when ``region`` is empty or in the region's subtree, and
+    wins over the regional ones for what it sets."""
 
     rule = models.ForeignKey(Rule, on_delete=models.CASCADE, related_name="overrides", verbose_name=_("规则"))
     region = models.ForeignKey(
-        "core.Region", on_delete=models.CASCADE, related_name="+", verbose_name=_("适用区划")
+        "core.Region",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("适用区划"),
+        help_text=_("留空表示全部地区（仅用于按情形的调整）"),
+    )
+    case = models.CharField(
+        _("适用情形"),
+        max_length=32,
+        choices=RuleCase.choices,
+        blank=True,
+        default="",
+        help_text=_("留空表示该区划的一般调整"),
     )
     length = models.PositiveIntegerField(_("时限长度"), null=True, blank=True)
     stages = models.JSONField(_("提醒阶段"), null=True, blank=True, validators=[validate_stages])
@@ -146,14 +172,27 @@ class RuleOverride(models.Model):
     class Meta:
         verbose_name = _("规则地区调整")
         verbose_name_plural = _("规则地区调整")
-        constraints = [models.UniqueConstraint(fields=["rule", "region"], name="uniq_rule_override")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rule", "region", "case"],
+                condition=Q(region__isnull=False),
+                name="uniq_rule_override",
+            ),
+            models.UniqueConstraint(
+                fields=["rule", "case"], condition=Q(region__isnull=True), name="uniq_rule_case_override"
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.rule.code} @ {self.region}"
+        where = self.region.name if self.region_id else str(_("全部地区"))  # type: ignore[union-attr]
+        case = f" · {self.get_case_display()}" if self.case else ""
+        return f"{self.rule.code} @ {where}{case}"
 
     def clean(self) -> None:
         if self.length is None and self.stages is None:
             raise ValidationError(_("请至少调整时限长度或提醒阶段之一"))
+        if self.region_id is None and not self.case:
+            raise ValidationError({"region": _("一般调整须指定适用区划；全部地区的调整请修改规则本身")})
 
 
 class StagePlan(models.Model):
@@ -256,6 +295,20 @@ class Deadline(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     scope = Scope(region="region", department="department")
+    # Waiving a clock releases the responsible department from an obligation the documents set:
+    # a decision for its leaders (and its administrators) over the clock's region, never another
+    # department's (a civil-affairs leader does not waive fire rescue's rectification clock).
+    # Handing a clock to another body is an administrator's correction. Procedures that close
+    # their own clocks under their own rules (an exit waives the drill clocks) act as SYSTEM.
+    write_rules = WriteRules(
+        region="region",
+        department="department",
+        label="时限事项",
+        actions={
+            "waive": (Allow(LEADERS + ADMINS, OWNER),),
+            "reassign": (Allow(ADMINS, OWNER),),
+        },
+    )
 
     class Meta:
         verbose_name = _("时限事项")

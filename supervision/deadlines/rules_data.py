@@ -116,8 +116,9 @@ RULES: list[dict[str, Any]] = [
         "code": "drill.fire",
         "name": "消防演练",
         "unit": CD,
-        # Yearly for ordinary units; key fire units get 182 days from the institutions service
-        # (a per-clock length), so one rule carries both frequencies of 000 (五).
+        # Yearly for ordinary units; key fire units drill half-yearly through the rule's
+        # ``key_fire_unit`` case override (OVERRIDES below), so one rule carries both
+        # frequencies of 000 (五) and neither length lives in code.
         "length": 365,
         "start_event": "上一次消防演练之日",
         "department": "civil_affairs",
@@ -173,7 +174,17 @@ RULES: list[dict[str, Any]] = [
 ]
 
 NANKAI = "120104000000"  # 天津市南开区
+# ``region`` None: everywhere (a case override); ``case``: the case the override is for.
 OVERRIDES: list[dict[str, Any]] = [
+    {
+        "rule": "drill.fire",
+        "region": None,
+        "case": "key_fire_unit",
+        "length": 182,
+        "source_document": S000,
+        "source_article": "（五）",
+        "source_quote": "属于消防安全重点单位的养老机构应当按照灭火和应急疏散预案，至少每半年进行1次消防演练",
+    },
     {
         "rule": "inspection.yearly_coverage",
         "region": NANKAI,
@@ -205,12 +216,19 @@ def load(rule_model: Any, override_model: Any, department_model: Any, region_mod
                 rule.department = dept
                 rule.save(update_fields=["department"])
     over = 0
+    # Before the migration that added case overrides, the historical model has no ``case``
+    # (and a region is required): those overrides wait for that migration's own load.
+    has_case = any(f.name == "case" for f in override_model._meta.get_fields())
     for data in OVERRIDES:
         data = dict(data)
-        region = region_model.objects.filter(code=data.pop("region")).first()
-        rule = rule_model.objects.filter(code=data.pop("rule")).first()
-        if region is None or rule is None:
+        region_code, case = data.pop("region"), data.pop("case", "")
+        if (case or region_code is None) and not has_case:
             continue
-        _o, created = override_model.objects.get_or_create(rule=rule, region=region, defaults=data)
+        region = None if region_code is None else region_model.objects.filter(code=region_code).first()
+        rule = rule_model.objects.filter(code=data.pop("rule")).first()
+        if (region_code is not None and region is None) or rule is None:
+            continue
+        lookup = {"rule": rule, "region": region, **({"case": case} if has_case else {})}
+        _o, created = override_model.objects.get_or_create(**lookup, defaults=data)
         over += created
     return made, over

@@ -1,5 +1,6 @@
 """Demo data: one policy or guidance page in each column (通用政策、业务办理、行业管理信息),
-published by the system administrator for every region. Idempotent per slug."""
+published by the system administrator for every region, and one county page of 阳谷县 published
+by its civil-affairs administrator (who manages it in the demo). Idempotent per slug."""
 
 from __future__ import annotations
 
@@ -41,6 +42,34 @@ PAGES: list[dict[str, str]] = [
 ]
 
 
+# A county's own page: managed by the lead department's administrators of that county.
+COUNTY_PAGE: dict[str, str] = {
+    "slug": "yanggu-yanglao-fuwu-jiandu-dianhua",
+    "category": "service",
+    "title": "阳谷县养老服务监督投诉渠道",
+    "summary": "县民政局受理养老服务投诉举报的渠道和办理时限。",
+    "source": "阳谷县民政局",
+    "body": "投诉举报可通过 12345 政务服务便民热线、县民政局窗口或本平台“投诉举报”提交。\n\n"
+    "县民政局自受理之日起 5 个工作日内反馈办理情况；涉及其他部门职责的，按职责清单抄告有关部门。",
+}
+
+
+def _seed_county_page() -> int:
+    from supervision.core import policy
+    from supervision.core.demo import YANGGU
+    from supervision.core.models import Region, User
+
+    from .models import PolicyPage
+    from .services import policy_page_create
+
+    region = Region.objects.filter(code=YANGGU).first()
+    if region is None or PolicyPage.objects.filter(slug=COUNTY_PAGE["slug"]).exists():
+        return 0
+    admin = User.objects.filter(username="yanggu_admin").first()
+    policy_page_create(actor=admin or policy.SYSTEM, region=region, **COUNTY_PAGE)
+    return 1
+
+
 def seed(stdout: Any) -> None:
     from supervision.core.models import User
 
@@ -57,4 +86,5 @@ def seed(stdout: Any) -> None:
             continue
         policy_page_create(actor=admin, region=None, **page)
         created += 1
+    created += _seed_county_page()
     stdout.write(f"publicity: {created} new policy pages\n")

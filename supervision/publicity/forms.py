@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import Q
 
 from supervision.core.models import Region
+from supervision.core.widgets import iso_date_formfield
 
 from .models import PolicyPage
 
@@ -26,9 +27,8 @@ class PolicyPageForm(forms.ModelForm):
             "publish_from",
             "publish_until",
         ]
+        formfield_callback = iso_date_formfield
         widgets = {
-            "publish_from": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-            "publish_until": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
             "body": forms.Textarea(attrs={"rows": 12}),
         }
 

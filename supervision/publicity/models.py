@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from supervision.core.models import Region
+from supervision.core.policy import ADMINS, LEAD, Allow, WriteRules
 from supervision.core.scoping import Scope, ScopedQuerySet
 
 
@@ -56,6 +57,12 @@ class PolicyPage(models.Model):
 
     objects = PolicyPageQuerySet.as_manager()
     scope = Scope(region="region")
+    # Policy pages speak for the portal to the public: administrators of the lead department
+    # (民政) publish them for their jurisdiction; a page for every region (no region) is the
+    # system administrators' (superusers pass every rule; no post's jurisdiction holds "none").
+    write_rules = WriteRules(
+        region="region", label="政策指南页面", actions={"manage": (Allow(ADMINS, LEAD),)}
+    )
 
     class Meta:
         verbose_name = _("政策指南页面")

@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from supervision.core.scoping import ensure_visible
+from supervision.core import policy
 
 from .masking import scrub
 from .models import ChangeAction, PolicyPage, PublicChange
@@ -64,12 +64,10 @@ def record_public_change(
 
 
 def can_manage_policies(user: Any) -> bool:
-    """Lead-department (civil affairs) administrators, and system administrators."""
-    if user is None or not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    return any(a.department.is_lead and a.role == "admin" for a in user.active_assignments())
+    """Whether the user manages policy pages somewhere (``PolicyPage.write_rules`` "manage":
+    lead-department administrators, and system administrators): the management pages exist
+    only for them."""
+    return policy.can_ever(user, PolicyPage, "manage")
 
 
 def policy_row(page: PolicyPage) -> dict[str, Any]:
@@ -89,16 +87,14 @@ def policy_row(page: PolicyPage) -> dict[str, Any]:
     }
 
 
-def _check_region(user: Any, region: Any) -> None:
-    if user.is_superuser:
-        return
-    if region is None:
+def _require_region(actor: Any, region: Any, page: PolicyPage | None = None) -> None:
+    """The page's (new) region must lie in the manager's jurisdiction; a page for every region
+    is the system administrators' (a field error, so the form can say so)."""
+    if region is None and not (policy.is_system(actor) or getattr(actor, "is_superuser", False)):
         raise ValidationError({"region": "请选择适用区域（全部区域的页面由系统管理员发布）。"})
-    if not any(
-        a.department.is_lead and a.role == "admin" and region.code.startswith(a.region.prefix)
-        for a in user.active_assignments()
-    ):
-        raise ValidationError({"region": "只能发布本辖区的政策指南。"})
+    allowed, _reason = policy.decide(actor, page or PolicyPage, "manage", region=region)
+    if not allowed:
+        raise policy.Denied("只能发布本辖区的政策指南。")
 
 
 def _validate(data: dict[str, Any]) -> None:
@@ -115,14 +111,14 @@ def _record(page: PolicyPage) -> None:
 
 def policy_page_create(*, actor: Any, **data: Any) -> PolicyPage:
     """Create a policy page (lead-department admins only, within their jurisdiction)."""
-    if not can_manage_policies(actor):
-        raise ValidationError("只有民政部门管理员可以发布政策指南。")
-    _check_region(actor, data.get("region"))
-    _validate(data)
-    if not data.get("slug"):
-        data["slug"] = f"p-{timezone.now():%Y%m%d}-{secrets.token_hex(3)}"
-    with transaction.atomic(), set_actor(actor):
-        page = PolicyPage(created_by=actor, **{k: v for k, v in data.items() if k in POLICY_FIELDS})
+    user = policy.as_user(actor) if getattr(actor, "pk", None) else None
+    with transaction.atomic(), set_actor(user):
+        policy.require_ever(actor, PolicyPage, "manage")
+        _require_region(actor, data.get("region"))
+        _validate(data)
+        if not data.get("slug"):
+            data["slug"] = f"p-{timezone.now():%Y%m%d}-{secrets.token_hex(3)}"
+        page = PolicyPage(created_by=user, **{k: v for k, v in data.items() if k in POLICY_FIELDS})
         page.full_clean()
         page.save()
         _record(page)
@@ -131,12 +127,12 @@ def policy_page_create(*, actor: Any, **data: Any) -> PolicyPage:
 
 def policy_page_update(page: PolicyPage, *, actor: Any, **data: Any) -> PolicyPage:
     """Edit a policy page; the new content is public once the transaction commits."""
-    if not can_manage_policies(actor):
-        raise ValidationError("只有民政部门管理员可以修改政策指南。")
-    ensure_visible(actor, page)
-    _check_region(actor, data.get("region", page.region))
-    with transaction.atomic(), set_actor(actor):
+    user = policy.as_user(actor) if getattr(actor, "pk", None) else None
+    with transaction.atomic(), set_actor(user):
         page = PolicyPage.objects.select_for_update().get(pk=page.pk)
+        policy.require(actor, page, "manage")
+        if "region" in data and data["region"] != page.region:
+            _require_region(actor, data["region"], page)
         changed = [k for k in POLICY_FIELDS if k in data and getattr(page, k) != data[k]]
         if not changed:
             return page
@@ -152,19 +148,22 @@ def policy_page_update(page: PolicyPage, *, actor: Any, **data: Any) -> PolicyPa
 def policy_page_withdraw(page: PolicyPage, *, actor: Any, at: dt.datetime | None = None) -> PolicyPage:
     """Take a page off the public site now (publish_until = now); it stays for the record."""
     at = at or timezone.now()
-    if page.publish_until is not None and page.publish_until <= at:
-        return page
-    if page.publish_from > at:
-        at = page.publish_from + dt.timedelta(seconds=1)
-    return policy_page_update(page, actor=actor, publish_until=at)
+    with transaction.atomic():
+        page = PolicyPage.objects.select_for_update().get(pk=page.pk)
+        policy.require(actor, page, "manage")
+        if page.publish_until is not None and page.publish_until <= at:
+            return page
+        if page.publish_from > at:
+            at = page.publish_from + dt.timedelta(seconds=1)
+        return policy_page_update(page, actor=actor, publish_until=at)
 
 
 def policy_page_delete(page: PolicyPage, *, actor: Any) -> None:
     """Delete a page outright (a mistaken entry); mirrors get a delete."""
-    if not can_manage_policies(actor):
-        raise ValidationError("只有民政部门管理员可以删除政策指南。")
-    ensure_visible(actor, page)
-    with transaction.atomic(), set_actor(actor):
+    user = policy.as_user(actor) if getattr(actor, "pk", None) else None
+    with transaction.atomic(), set_actor(user):
+        page = PolicyPage.objects.select_for_update().get(pk=page.pk)
+        policy.require(actor, page, "manage")
         slug = page.slug
         page.delete()
         record_public_change("policies", slug, ChangeAction.DELETE)

@@ -3,7 +3,6 @@ pages that manage policy pages. Public views are cached and throttled (``web.pub
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from typing import Any
@@ -18,6 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from supervision.core import policy
+from supervision.core.exports import SafeDictWriter
 from supervision.core.scoping import get_visible_or_404
 
 from . import services
@@ -165,7 +166,7 @@ def dataset_csv(request: HttpRequest, key: str) -> HttpResponse:
     ds = _dataset_or_404(key)
     buf = io.StringIO()
     buf.write("\ufeff")  # Excel opens UTF-8 CSV correctly only with a BOM
-    writer = csv.DictWriter(buf, fieldnames=ds.column_names)
+    writer = SafeDictWriter(buf, fieldnames=ds.column_names)
     writer.writeheader()
     writer.writerows(_rows(ds))
     response = HttpResponse(buf.getvalue(), content_type="text/csv; charset=utf-8")
@@ -222,6 +223,8 @@ def changes(request: HttpRequest) -> HttpResponse:
 
 
 def _require_manager(request: HttpRequest) -> None:
+    """The management pages exist only for those who manage policy pages somewhere
+    (``PolicyPage.write_rules``): anyone else gets the same 404 as for a missing page."""
     if not services.can_manage_policies(request.user):
         raise Http404("未找到或无权查看")
 
@@ -241,6 +244,8 @@ def manage_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     page = None
     if pk is not None:
         page = get_visible_or_404(PolicyPage.objects.all(), request.user, pk=pk)
+    if request.method == "POST" and page is not None:
+        policy.require(request.user, page, "manage")  # before the form is read
     form = PolicyPageForm(request.POST or None, instance=page, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = {k: form.cleaned_data[k] for k in services.POLICY_FIELDS if k in form.cleaned_data}
@@ -266,6 +271,7 @@ def manage_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 def manage_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     _require_manager(request)
     page = get_visible_or_404(PolicyPage.objects.all(), request.user, pk=pk)
+    policy.require(request.user, page, "manage")
     services.policy_page_withdraw(page, actor=request.user)
     messages.success(request, "已撤下，公众页面不再显示。")
     return redirect("publicity:manage_policy_list")

@@ -1,36 +1,25 @@
 """Staff API: /api/v1/referrals/ — scoped list/detail (sender side and receiving side), and one
-action per step (send, acknowledge, respond, reroute, recognise). State changes only through
-those actions, each calling its service. New referrals are created by the referring apps
-through ``services.refer`` (their own endpoints know the subject)."""
+action per step (send, acknowledge, respond, reroute, recognise; withdrawing is on the page).
+State changes only through those actions, each calling its service. New referrals are created
+by the referring apps through ``services.refer`` (their own endpoints know the subject)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
+from supervision.core import policy
 from supervision.core.api_base import ScopedReadOnlyViewSet
 from supervision.core.models import Department, Region
 
 from . import services
 from .filters import ReferralFilter
 from .models import Referral, ReferralHop
-
-
-def _refusal(exc: Exception) -> Exception:
-    if isinstance(exc, DjangoPermissionDenied):
-        return PermissionDenied(str(exc))
-    assert isinstance(exc, DjangoValidationError)
-    if hasattr(exc, "error_dict"):
-        return ValidationError(exc.message_dict)
-    return ValidationError({"non_field_errors": exc.messages})
 
 
 class HopSerializer(serializers.ModelSerializer):
@@ -118,7 +107,7 @@ class ReferralDetailSerializer(ReferralSerializer):
 
     def get_allowed_steps(self, r: Referral) -> list[str]:
         user = self.context["request"].user
-        return [s for s in r.allowed_steps() if services.can_act(user, r, s)]
+        return [s for s in r.allowed_steps() if policy.can(user, r, s)]
 
 
 class DateInput(serializers.Serializer):
@@ -184,13 +173,13 @@ class ReferralViewSet(ScopedReadOnlyViewSet):
         return qs
 
     def _run(self, request: Any, step: str, input_class: type[serializers.Serializer]) -> Response:
-        referral = self.get_object()
+        referral = self.get_object()  # scoped: 404 out of scope
+        policy.require(request.user, referral, step)  # 403 before the payload is read
         data = input_class(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            services.STEP_SERVICES[step](referral, actor=request.user, **data.validated_data)
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            raise _refusal(exc) from exc
+        # The service's refusals (a step the state does not allow, a denied post) are answered
+        # by the one API error handler (supervision/core/api_errors.py).
+        services.STEP_SERVICES[step](referral, actor=request.user, **data.validated_data)
         fresh = self.get_queryset().filter(pk=referral.pk).first() or referral
         return Response(ReferralDetailSerializer(fresh, context={"request": request}).data)
 

@@ -7,7 +7,9 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from supervision.core.filters import BoundedFilterSet
 from supervision.core.models import Department, Domain
+from supervision.core.widgets import IsoDateInput
 
 from .models import Referral, ReferralState
 
@@ -15,7 +17,7 @@ SM = {"class": "form-select form-select-sm"}
 IN = {"class": "form-control form-control-sm"}
 
 
-class ReferralFilter(django_filters.FilterSet):
+class ReferralFilter(BoundedFilterSet):
     """Referrals by state, domain, sending/receiving department, text, sending date, overdue."""
 
     state = django_filters.ChoiceFilter(
@@ -51,13 +53,13 @@ class ReferralFilter(django_filters.FilterSet):
         field_name="sent_on",
         lookup_expr="gte",
         label="发出日期自",
-        widget=forms.DateInput(attrs={**IN, "type": "date"}),
+        widget=IsoDateInput(attrs=IN),
     )
     sent_before = django_filters.DateFilter(
         field_name="sent_on",
         lookup_expr="lte",
         label="发出日期至",
-        widget=forms.DateInput(attrs={**IN, "type": "date"}),
+        widget=IsoDateInput(attrs=IN),
     )
     overdue = django_filters.BooleanFilter(
         method="filter_overdue",

@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from supervision.core.models import Department, Domain, Region
+from supervision.core.widgets import IsoDateInput
 
 IN = {"class": "form-control"}
 SM = {"class": "form-select"}
@@ -41,15 +42,21 @@ class ReferralForm(forms.Form):
     found_on = forms.DateField(
         label="发现日期",
         initial=timezone.localdate,
-        widget=forms.DateInput(attrs={**IN, "type": "date"}, format="%Y-%m-%d"),
+        widget=IsoDateInput(attrs=IN),
     )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        from supervision.core import policy
+
+        from .models import Referral
+
         super().__init__(*args, **kwargs)
+        # The posts that may refer as their body (``Referral.write_rules``: acting posts and
+        # liaisons; auditors read).
         self.posts = {
             f"{a.department_id}:{a.region_id}": a
             for a in user.active_assignments()
-            if a.role in ("inspector", "liaison", "leader", "admin")
+            if policy.can(user, Referral(from_department=a.department, from_region=a.region), "create")
         }
         self.fields["post"].choices = [  # type: ignore[attr-defined]
             (k, f"{a.region.name}{a.department.name}") for k, a in self.posts.items()
@@ -76,7 +83,7 @@ class RespondForm(forms.Form):
     on = forms.DateField(
         label="反馈日期",
         initial=timezone.localdate,
-        widget=forms.DateInput(attrs={**IN, "type": "date"}, format="%Y-%m-%d"),
+        widget=IsoDateInput(attrs=IN),
     )
 
 

@@ -5,12 +5,16 @@ whose remit covers it (000 (十): within 7 working days; 线索互联、监管�
   letter needs, the sending body (department at region), the current receiving body, its
   state and its letter (抄告函, an ``OfficialDocument`` whose subject is the referral itself).
 * ``ReferralHop`` – every hand-over: the first sending and each re-routing (who, when, why).
-* ``ReferralEvent`` – the timeline of steps (one row per service call that changed state).
+* ``ReferralEvent`` – the timeline of steps (one row per service call that changed state), a
+  ``StepEvent`` like every procedure's.
 
-The allowed state changes are the ``TRANSITIONS`` table; only ``services`` writes ``state``.
+The allowed state changes are the ``TRANSITIONS`` table; only ``services`` writes ``state``,
+through the one transition helper. Who may take each step is ``Referral.write_rules``.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -19,7 +23,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from supervision.core.models import Department, Domain, Region
+from supervision.core.policy import ACTING, LIAISON, Allow, WriteRules
 from supervision.core.scoping import Scope
+from supervision.core.transitions import StepEvent, register_verbs
 
 from .querysets import ReferralQuerySet
 
@@ -31,6 +37,7 @@ class ReferralState(models.TextChoices):
     ACKNOWLEDGED = "acknowledged", _("已接收（办理中）")
     RESPONDED = "responded", _("已反馈（待互认）")
     RECOGNISED = "recognised", _("结果已互认（办结）")
+    CANCELLED = "cancelled", _("已撤回")
 
 
 S = ReferralState
@@ -45,6 +52,10 @@ TRANSITIONS: dict[tuple[str, str], tuple[str, ...]] = {
     (S.ACKNOWLEDGED, S.REROUTED): ("reroute",),
     (S.ACKNOWLEDGED, S.RESPONDED): ("respond",),
     (S.RESPONDED, S.RECOGNISED): ("recognise",),
+    # The sender withdraws a referral made in error, before the receiver has taken it up.
+    (S.DRAFT, S.CANCELLED): ("cancel",),
+    (S.SENT, S.CANCELLED): ("cancel",),
+    (S.REROUTED, S.CANCELLED): ("cancel",),
 }
 
 STEP_LABELS: dict[str, str] = {
@@ -54,10 +65,11 @@ STEP_LABELS: dict[str, str] = {
     "respond": "反馈办理结果",
     "reroute": "转办",
     "recognise": "结果互认",
+    "cancel": "撤回抄告",
 }
 
 # Who takes each step: the sending body or the (current) receiving body.
-SENDER_STEPS = ("send", "recognise")
+SENDER_STEPS = ("create", "send", "recognise", "cancel")
 RECEIVER_STEPS = ("acknowledge", "respond", "reroute")
 
 # States in which the receiving body holds the referral (it sees the referral and its subject).
@@ -76,6 +88,49 @@ def steps_from(state: str) -> list[str]:
             if frm == state and step not in out:
                 out.append(step)
     return out
+
+
+def sender_body(assignment: Any, r: Referral) -> bool:
+    """The post is of the sending body: its department, over the sending region."""
+    return assignment.department_id == r.from_department_id and r.from_region.code.startswith(
+        assignment.region.prefix
+    )
+
+
+def _sender_label(r: Referral | None) -> str:
+    if r is None or r.from_region_id is None:  # type: ignore[attr-defined]
+        return "抄告部门"
+    return f"抄告部门（{r.sender_name}）"
+
+
+sender_body.label = _sender_label  # type: ignore[attr-defined]
+
+
+def receiver_body(assignment: Any, r: Referral) -> bool:
+    """The post is of the (current) receiving body: its department, over the receiving region."""
+    return assignment.department_id == r.to_department_id and r.to_region.code.startswith(
+        assignment.region.prefix
+    )
+
+
+def _receiver_label(r: Referral | None) -> str:
+    if r is None or r.to_region_id is None:  # type: ignore[attr-defined]
+        return "接收部门"
+    return f"接收部门（{r.receiver_name}）"
+
+
+receiver_body.label = _receiver_label  # type: ignore[attr-defined]
+
+# Liaisons (联络员, 004 附件2) are the departments' inter-department contacts: they may draft and
+# send referrals for their department and acknowledge receipt of those sent to it. Deciding —
+# recognising a result (结果互认), answering with a handling result, rerouting, withdrawing —
+# is for the acting posts (inspector, leader, admin). Auditors (审计员) read only. Each side is
+# judged at its own place (the relation holds the region), so ``in_region`` is off.
+CARRIERS = ACTING + LIAISON
+SENDS = (Allow(CARRIERS, sender_body, in_region=False),)
+SENDER_DECIDES = (Allow(ACTING, sender_body, in_region=False),)
+RECEIVES = (Allow(CARRIERS, receiver_body, in_region=False),)
+RECEIVER_DECIDES = (Allow(ACTING, receiver_body, in_region=False),)
 
 
 class Referral(models.Model):
@@ -158,6 +213,19 @@ class Referral(models.Model):
     # jurisdiction; a partner: its own or its remit). The receiving side is added by the scope
     # extension registered in apps.py (the same one that opens the subject to it).
     scope = Scope(region="from_region", domain="domain", department="from_department")
+    write_rules = WriteRules(
+        region="from_region",
+        label="抄告",
+        actions={
+            "create": SENDS,
+            "send": SENDS,
+            "recognise": SENDER_DECIDES,
+            "cancel": SENDER_DECIDES,
+            "acknowledge": RECEIVES,
+            "respond": RECEIVER_DECIDES,
+            "reroute": RECEIVER_DECIDES,
+        },
+    )
 
     class Meta:
         verbose_name = _("抄告")
@@ -221,27 +289,22 @@ class ReferralHop(models.Model):
         return f"{self.from_department} → {self.to_department}"
 
 
-class ReferralEvent(models.Model):
+class ReferralEvent(StepEvent):
     """One step in a referral's timeline (who did what, when, with what note)."""
 
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")
-    step = models.CharField(_("步骤"), max_length=20)
-    from_state = models.CharField(max_length=16, choices=ReferralState.choices, blank=True)
-    to_state = models.CharField(max_length=16, choices=ReferralState.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    at = models.DateTimeField(_("时间"), auto_now_add=True)
-    note = models.TextField(_("说明"), blank=True)
+    from_state = models.CharField(_("原状态"), max_length=20, choices=ReferralState.choices, blank=True)
+    to_state = models.CharField(_("新状态"), max_length=20, choices=ReferralState.choices)
 
-    class Meta:
+    class Meta(StepEvent.Meta):
         verbose_name = _("抄告办理记录")
         verbose_name_plural = _("抄告办理记录")
-        ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.step} → {self.to_state}"
 
     @property
     def step_label(self) -> str:
         return STEP_LABELS.get(self.step, self.step)
+
+
+# The steps' Chinese names, for refusals of the transition helper on a referral (a verb such as
+# "respond" means something else on other models).
+register_verbs(STEP_LABELS, model=Referral)

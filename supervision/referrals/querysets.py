@@ -17,17 +17,13 @@ if TYPE_CHECKING:
 RESPONSE_RULE = "referral.response"
 SEND_RULE = "referral.send"
 
-# Roles that act for a department on a referral (auditors only read).
-ACTING_ROLES = ("inspector", "liaison", "leader", "admin")
 
-
-def body_q(user: Any, side: str, *, acting: bool = False) -> Q | None:
+def body_q(user: Any, side: str) -> Q | None:
     """Q selecting referrals whose ``side`` body ("from" or "to") is a department at a region
-    covered by one of the user's assignments; None when the user has no assignment."""
+    covered by one of the user's assignments, whatever the role (this is reading: who may act
+    is ``Referral.write_rules``); None when the user has no assignment."""
     q: Q | None = None
     for a in user.active_assignments():
-        if acting and a.role not in ACTING_ROLES:
-            continue
         part = Q(
             **{
                 f"{side}_department_id": a.department_id,

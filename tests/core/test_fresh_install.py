@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -33,3 +35,15 @@ def test_migrate_and_seed_demo_on_an_empty_database_twice(tmp_path):
     assert again.returncode == 0, again.stderr[-3000:]
     check = manage(db, "check", "--fail-level", "ERROR")
     assert check.returncode == 0, check.stderr[-3000:]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_transactional_flush_leaves_the_shipped_configuration_in_place():
+    """A browser test's flush must not take the deadline rules from the tests that follow it."""
+    from django.test import TransactionTestCase
+
+    from supervision.deadlines.models import Rule
+
+    assert Rule.objects.filter(code="filing.onsite_check").exists()
+    TransactionTestCase(methodName="__init__")._fixture_teardown()
+    assert Rule.objects.filter(code="filing.onsite_check").exists()

@@ -66,6 +66,17 @@ def proposal(
     )
 
 
+def run_engine(day: dt.date, hour: int = 9) -> None:
+    """The deadline engine's sweep and delivery at ``hour`` o'clock of ``day`` (pinned)."""
+    from django.utils import timezone
+
+    from supervision.deadlines.services import deliver, sweep
+
+    now = timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0)))
+    sweep(now)
+    deliver(now)
+
+
 def to_published(world, inst, on: dt.date = dt.date(2026, 3, 2), permanent: bool = False, **kw):
     """Drive a proposal from draft to published: notify on ``on``, no objection, review after
     the period, decide, publish."""

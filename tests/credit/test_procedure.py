@@ -101,16 +101,20 @@ def test_review_is_refused_while_the_objection_period_runs(world, home):
         )
 
 
-def test_sweep_marks_elapsed_periods_once(world, home):
+def test_the_objection_clock_closes_the_window_once(world, home):
+    """The window's close is the deadline engine's: its ``closed`` stage (the first working day
+    after the last day) marks the proposal elapsed, once."""
     p = services.proposal_notify(
         factories.proposal(world, home), actor=world.yanggu_mz, on=dt.date(2026, 9, 28)
     )
-    assert services.listings_sweep(dt.date(2026, 10, 10))["elapsed"] == 0
-    assert services.listings_sweep(dt.date(2026, 10, 11))["elapsed"] == 1
-    assert services.listings_sweep(dt.date(2026, 10, 12))["elapsed"] == 0
+    factories.run_engine(dt.date(2026, 10, 10))  # the last day (a make-up Saturday)
+    p.refresh_from_db()
+    assert p.state == ProposalState.NOTIFIED
+    factories.run_engine(dt.date(2026, 10, 12))  # Monday: the window has closed
+    factories.run_engine(dt.date(2026, 10, 13))
     p.refresh_from_db()
     assert p.state == ProposalState.ELAPSED
-    assert p.events.filter(step="elapse").count() == 1
+    assert list(p.events.filter(step="elapse").values_list("actor", flat=True)) == [None]  # the system
 
 
 def _reviewed(world, inst):
@@ -190,7 +194,7 @@ def test_proposer_outside_remit_is_refused(world, home):
             facts="x",
             evidence=[evidence],
         )
-    assert "谁监管、谁列入" in str(exc.value) and "消防救援" in str(exc.value)
+    assert "谁监管、谁列入" in str(exc.value) and "本部门的监管职责" in str(exc.value)
 
 
 def test_partner_department_may_propose_in_its_own_remit(world, home):
@@ -258,8 +262,9 @@ def test_a_provisional_objection_deadline_is_recounted_when_the_year_is_publishe
     workcal.schedule_enter_days(2027, holidays={dt.date(2027, 1, 4): "元旦"}, actor=world.sysadmin)
     workcal.schedule_publish(2027, actor=world.sysadmin, source="国办发明电〔2026〕7号")
     p.refresh_from_db()
+    # the engine recounts the clock; the proposal shows what the clock says
     assert (p.objection_due, p.objection_due_provisional) == (dt.date(2027, 1, 6), False)
-    assert p.events.filter(step="recount").count() == 1
+    assert p.objection_clock.length == 5
 
 
 def test_a_step_dated_before_the_previous_one_is_refused(world, home):

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from supervision.deadlines.models import Deadline, DeadlineState, Notification
 from supervision.deadlines.services import notify
+from tests.factories import AssignmentFactory, UserFactory
 
 D = dt.date
 pytestmark = pytest.mark.django_db
@@ -102,13 +103,18 @@ def test_only_leaders_waive_with_a_reason(world, clocks, client_for, api_for):
     # Out of scope: 404 even for a leader.
     other = clocks["dongchangfu"]
     assert leader.post(reverse("deadlines:waive", args=[other.pk]), {"reason": "x"}).status_code == 404
-    # API: inspectors are refused, leaders may waive.
+    # API: inspectors are refused; fire rescue's clock is waived by fire rescue's leader, never
+    # by a civil-affairs leader (the responsible department decides).
     fire = clocks["fire"]
     assert (
         api_for(world.yanggu_mz).post(f"/api/v1/deadlines/{fire.pk}/waive/", {"reason": "x"}).status_code
         == 403
     )
-    resp = api_for(world.yanggu_leader).post(f"/api/v1/deadlines/{fire.pk}/waive/", {"reason": "并案处理"})
+    refused = api_for(world.yanggu_leader).post(f"/api/v1/deadlines/{fire.pk}/waive/", {"reason": "x"})
+    assert refused.status_code == 403 and "消防救援" in refused.json()["detail"]
+    xf_leader = UserFactory(username="yanggu_xf_leader")
+    AssignmentFactory(user=xf_leader, department=world.xf, region=world.yanggu, role="leader")
+    resp = api_for(xf_leader).post(f"/api/v1/deadlines/{fire.pk}/waive/", {"reason": "并案处理"})
     assert resp.status_code == 200 and resp.json()["state"] == "waived"
 
 

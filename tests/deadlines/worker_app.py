@@ -2,6 +2,8 @@
 message whose worker was killed is redelivered within seconds (production keeps the default;
 the next beat sweep would catch up anyway)."""
 
+import os
+
 from supervision.celery import app
 
 app.conf.broker_transport_options = {
@@ -12,3 +14,8 @@ app.conf.broker_transport_options = {
 app.conf.worker_prefetch_multiplier = 1
 
 __all__ = ["app"]
+
+if os.environ.get("TEST_NOW"):  # the worker runs on the suite's pinned day, like the test itself
+    from tests.clock import pin_clock
+
+    pin_clock()

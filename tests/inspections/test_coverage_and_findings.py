@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 
 from inspections import clocks, services
 from inspections.models import CoveragePeriod, Finding, Inspection, InspectionStatus
+from tests.inspections.factories import close_complete
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +18,7 @@ def close_inspection_of(home, field, world, on):
     inspection = services.inspection_create(
         home, actor=world.yanggu_mz, kind="special", team=field.inspectors[:2], department=world.mz
     )
-    return services.inspection_close(inspection, actor=world.yanggu_mz, inspected_on=on)
+    return close_complete(inspection, actor=world.yanggu_mz, inspected_on=on)
 
 
 def test_coverage_lists_institutions_not_inspected_this_year(field, world):
@@ -51,7 +52,8 @@ def test_fire_finding_by_civil_affairs_is_flagged_for_fire_rescue(field, world):
     finding = Finding.objects.get(inspection=inspection)
     assert finding.domain.code == "fire"
     assert finding.found_by_department == world.mz
-    assert finding.needs_referral is True
+    assert finding.referral_required is True
+    assert Finding.objects.with_progress().get(pk=finding.pk).awaiting_referral is True
     assert finding.supervising_department == world.xf
     assert "二楼通道堆放杂物" in finding.description
     # The fire department now sees it; market regulation does not.
@@ -64,7 +66,8 @@ def test_in_remit_finding_is_not_flagged(field, world):
     )
     services.item_result_record(inspection, field.duty_item, actor=world.yanggu_mz, outcome="fail")
     finding = Finding.objects.get(inspection=inspection)
-    assert finding.needs_referral is False and finding.supervising_department == world.mz
+    assert finding.referral_required is False and finding.supervising_department == world.mz
+    assert Finding.objects.with_progress().get(pk=finding.pk).awaiting_referral is False
 
 
 def test_passing_item_creates_no_finding_and_recording_twice_keeps_one(field, world):
@@ -95,7 +98,7 @@ def test_joint_inspection_each_department_records_its_own_domain(field, world):
     result = services.item_result_record(inspection, field.fire_item, actor=world.yanggu_xf, outcome="fail")
     assert result.department == world.xf
     finding = Finding.objects.get(item_result=result)
-    assert finding.needs_referral is False and finding.supervising_department == world.xf
+    assert finding.referral_required is False and finding.supervising_department == world.xf
     # Fire rescue takes part, so it sees the inspection; it cannot record civil-affairs items.
     assert Inspection.objects.visible_to(world.yanggu_xf).filter(pk=inspection.pk).exists()
     with pytest.raises(ValidationError):
@@ -131,7 +134,7 @@ def test_closing_calls_the_deadline_contract(field, world, monkeypatch):
     inspection = services.inspection_create(
         field.homes[0], actor=world.yanggu_mz, kind="special", team=field.inspectors[:2]
     )
-    services.inspection_close(inspection, actor=world.yanggu_mz)
+    close_complete(inspection, actor=world.yanggu_mz)
     assert ("meet", field.homes[0], "filing.onsite_check", inspection) in calls
     assert ("meet", field.homes[0], "unfiled.onsite_check", inspection) in calls
     assert ("open", inspection, "inspection.publish_result", world.mz) in calls
@@ -149,7 +152,7 @@ def test_closing_meets_the_real_filing_clock(field, world):
     inspection = services.inspection_create(
         home, actor=world.yanggu_mz, kind="special", team=field.inspectors[:2]
     )
-    services.inspection_close(inspection, actor=world.yanggu_mz, inspected_on=filed_on + dt.timedelta(days=9))
+    close_complete(inspection, actor=world.yanggu_mz, inspected_on=filed_on + dt.timedelta(days=9))
     assert not deadlines.open_deadlines_for(home).filter(rule__code="filing.onsite_check").exists()
     assert deadlines.open_deadlines_for(inspection).filter(rule__code="inspection.publish_result").exists()
     services.inspection_publish(inspection, actor=world.yanggu_mz)
@@ -164,7 +167,7 @@ def test_publish_requires_closed_inspection(field, world):
     )
     with pytest.raises(ValidationError):
         services.inspection_publish(inspection, actor=world.yanggu_mz)
-    services.inspection_close(inspection, actor=world.yanggu_mz)
+    close_complete(inspection, actor=world.yanggu_mz)
     published = services.inspection_publish(inspection, actor=world.yanggu_mz)
     assert published.status == InspectionStatus.PUBLISHED and published.public_summary
 

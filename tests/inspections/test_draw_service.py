@@ -12,6 +12,7 @@ from inspections import services
 from inspections.draw import run_draw, seed_hash
 from inspections.models import DrawStatus, Inspection, InspectionStatus, InspectorConflict
 from inspections.services import institution_code
+from tests.inspections.factories import close_complete
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +75,7 @@ def test_declared_conflict_and_last_team_are_recused(field, world):
     last = services.inspection_create(
         home, actor=world.yanggu_mz, kind="special", team=field.inspectors[:2], department=world.mz
     )
-    services.inspection_close(last, actor=world.yanggu_mz)
+    close_complete(last, actor=world.yanggu_mz)
     field.plan.sampling_ratio = 1
     field.plan.save()
     draw = services.draw_create(field.plan, actor=world.yanggu_mz)
@@ -122,9 +123,9 @@ def test_redraw_needs_reason_supersedes_and_cancels_planned_inspections(field, w
 
 
 def test_sibling_county_cannot_draw_for_another_plan(field, world):
-    from django.http import Http404
+    from supervision.core.policy import Denied
 
-    with pytest.raises(Http404):
+    with pytest.raises(Denied):
         services.draw_create(field.plan, actor=world.dongchangfu_mz)
 
 

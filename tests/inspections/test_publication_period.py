@@ -19,6 +19,7 @@ from inspections import services
 from inspections.models import Inspection, publication_end
 from supervision.publicity.registry import day_start
 from supervision.workcal.services import add_months
+from tests.inspections.factories import close_complete
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +43,7 @@ def publish(field, world) -> Inspection:
     inspection = services.inspection_create(
         field.homes[0], actor=world.yanggu_mz, kind="special", team=field.inspectors[:2]
     )
-    services.inspection_close(inspection, actor=world.yanggu_mz, inspected_on=dt.date(2026, 2, 27))
+    close_complete(inspection, actor=world.yanggu_mz, inspected_on=dt.date(2026, 2, 27))
     with at(PUBLISHED):
         return services.inspection_publish(inspection, actor=world.yanggu_mz, summary=SUMMARY)
 

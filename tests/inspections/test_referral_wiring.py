@@ -42,7 +42,7 @@ def test_in_remit_finding_opens_no_referral(field, world):
     assert not Referral.objects.exists()
 
 
-def test_recognised_result_is_recorded_on_the_finding(field, world):
+def test_recognised_result_is_read_from_the_referral(field, world):
     finding = fire_finding(field, world)
     referral = Referral.objects.get()
     referrals.referral_send(referral, actor=world.yanggu_mz, on=finding.found_on)
@@ -51,6 +51,6 @@ def test_recognised_result_is_recorded_on_the_finding(field, world):
         referral, actor=world.yanggu_xf, action_taken="现场复查并责令整改", result="已拆除门锁，恢复疏散通道"
     )
     referrals.referral_recognise(referral, actor=world.yanggu_mz)
-    finding.refresh_from_db()
-    assert "已拆除门锁" in finding.referral_result and "消防救援" in finding.referral_result
-    assert finding.referral_result_at is not None
+    finding = Finding.objects.with_progress().get(pk=finding.pk)
+    assert finding.current_referral_id == referral.pk
+    assert finding.referral_progress == "recognised" and finding.awaiting_referral is False

@@ -7,6 +7,7 @@ import pytest
 from inspections import services
 from inspections.models import CoveragePeriod
 from inspections.risk import register_risk_source, risk_class_for, unregister_risk_source
+from supervision.core import policy
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +38,7 @@ def test_registered_source_can_raise_but_not_lower(field):
         classes = risk_class_for(field.homes)
         assert classes[poor_credit.pk] == "high"
         assert 999_999 not in classes
-        draw = services.draw_create(field.plan, actor=None)
+        draw = services.draw_create(field.plan, actor=policy.SYSTEM)
         row = next(r for r in draw.inputs["institutions"] if r["code"] == poor_credit.credit_code)
         assert row["risk"] == "high" and row["weight"] == "3"
     finally:

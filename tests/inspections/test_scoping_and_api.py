@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 from inspections import services
 from inspections.models import Finding
+from tests.inspections.factories import close_complete
 
 pytestmark = pytest.mark.django_db
 
@@ -170,7 +171,7 @@ def test_public_result_only_when_published(field, world, client):
         inspection, field.fire_item, actor=world.yanggu_mz, outcome="fail", note="张三说通道堵塞"
     )
     services.inspection_sign(inspection, actor=world.yanggu_mz, name="李四", acknowledged=True)
-    services.inspection_close(inspection, actor=world.yanggu_mz)
+    close_complete(inspection, actor=world.yanggu_mz)
     assert client.get(f"/public/inspections/results/{inspection.pk}/").status_code == 404
     services.inspection_publish(inspection, actor=world.yanggu_mz, summary="发现消防问题，已责令整改")
     page = client.get(f"/public/inspections/results/{inspection.pk}/").content.decode()

@@ -34,8 +34,8 @@ def test_seed_scale_generates_valid_unique_codes(world):
 def test_seed_creates_realistic_registry(world, monkeypatch):
     from institutions import services
 
-    monkeypatch.setattr(services, "_open_clock", lambda *a, **k: None)
-    monkeypatch.setattr(services, "_meet_clock", lambda *a, **k: 0)
+    monkeypatch.setattr(services.common, "_open_clock", lambda *a, **k: None)
+    monkeypatch.setattr(services.common, "_meet_clock", lambda *a, **k: 0)
     RegionFactory(code="371521001000", name="博济桥街道", level=4, parent=world.yanggu)
     demo.seed(io.StringIO())
     first = Institution.objects.count()
@@ -57,8 +57,8 @@ def test_seed_restores_missing_grade_thresholds_and_rates(world, monkeypatch):
     from institutions import services
     from institutions.models import GradeRating, GradeThreshold
 
-    monkeypatch.setattr(services, "_open_clock", lambda *a, **k: None)
-    monkeypatch.setattr(services, "_meet_clock", lambda *a, **k: 0)
+    monkeypatch.setattr(services.common, "_open_clock", lambda *a, **k: None)
+    monkeypatch.setattr(services.common, "_meet_clock", lambda *a, **k: 0)
     GradeThreshold.objects.all().delete()
     RegionFactory(code="371521001000", name="博济桥街道", level=4, parent=world.yanggu)
     demo.seed(io.StringIO())

@@ -35,7 +35,7 @@ def test_without_fire_rule_key_unit_uses_half_yearly_drill_clock(world):
     Rule.objects.filter(code=services.RULE_FIRE_DRILL).delete()
     key = InstitutionFactory(region=world.yanggu_town, is_key_fire_unit=True)
     other = InstitutionFactory(region=world.yanggu_town, is_key_fire_unit=False)
-    assert services.fire_drill_clock(key) == (services.RULE_DRILL, None)
+    assert services.fire_drill_clock(key) == (services.RULE_DRILL, "")
     assert services.fire_drill_clock(other) is None
     fire_drill(key, world.yanggu_mz)
     fire_drill(other, world.yanggu_mz)

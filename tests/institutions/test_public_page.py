@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_public_page_shows_disclosure_and_commitment_without_login(world, client, yanggu_home, monkeypatch):
-    monkeypatch.setattr(services, "_open_clock", lambda *a, **k: None)
+    monkeypatch.setattr(services.common, "_open_clock", lambda *a, **k: None)
     services.appointment_make(
         yanggu_home,
         actor=world.yanggu_mz,

@@ -41,6 +41,7 @@ def test_staff_api_queries_do_not_grow_with_rows(world, api_for):
     import datetime as dt
 
     from institutions import services
+    from supervision.core import policy
     from tests.institutions.factories import id_number
 
     inst = InstitutionFactory(region=world.yanggu_town)
@@ -49,7 +50,7 @@ def test_staff_api_queries_do_not_grow_with_rows(world, api_for):
     def hire(n):
         services.staff_appoint(
             inst,
-            actor=None,
+            actor=policy.SYSTEM,
             name=f"护理员{n}",
             id_number=id_number(n),
             role="caregiver",

@@ -36,7 +36,7 @@ def file(inst, actor):
 @pytest.mark.parametrize("who", ["yanggu_xf", "auditor"])
 def test_services_refuse_registry_writes_by_partners_and_auditors(world, yanggu_home, auditor, who):
     actor = auditor if who == "auditor" else getattr(world, who)
-    with pytest.raises(PermissionDenied, match="由民政部门维护"):
+    with pytest.raises(PermissionDenied, match="由民政部门（牵头部门）"):
         file(yanggu_home, actor)
     with pytest.raises(PermissionDenied):
         services.institution_update(yanggu_home, actor=actor, beds=999)
@@ -94,7 +94,7 @@ def test_api_refuses_a_partner_creating_an_institution(world, api_for):
     }
     response = api_for(world.yanggu_xf).post("/api/v1/institutions/", payload, format="json")
     assert response.status_code == 403
-    assert "民政部门维护" in str(response.json())
+    assert "民政部门（牵头部门）" in response.json()["detail"]
 
 
 def test_institution_page_lists_only_the_clocks_the_user_may_open(world, client_for, yanggu_home):

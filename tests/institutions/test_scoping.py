@@ -91,8 +91,8 @@ def test_api_cannot_create_in_another_jurisdiction(world, api_for):
         "address": "古楼街道",
     }
     response = api_for(world.yanggu_mz).post("/api/v1/institutions/", payload, format="json")
-    assert response.status_code == 400
-    assert "不在您的辖区内" in str(response.json())
+    assert response.status_code == 403
+    assert "不在您维护机构名录的辖区内" in response.json()["detail"]
 
 
 def test_filter_by_region_subtree_status_and_search(world, client_for, yanggu_home, dongchangfu_home):

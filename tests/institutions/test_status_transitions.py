@@ -58,7 +58,7 @@ def run(verb, inst, actor):
 )
 def test_each_allowed_transition_changes_status_and_is_audited(world, transition, monkeypatch):
     (frm, to), verb = transition
-    monkeypatch.setattr(services, "_open_clock", lambda *a, **k: None)
+    monkeypatch.setattr(services.common, "_open_clock", lambda *a, **k: None)
     inst = InstitutionFactory(
         region=world.yanggu_town, status=frm, credit_code=None if frm == S.UNREGISTERED else credit_code(7)
     )
@@ -129,8 +129,8 @@ def test_unregistered_institution_cannot_file(world):
 
 
 def test_out_of_scope_actor_cannot_transition(world):
-    from django.http import Http404
+    from django.core.exceptions import PermissionDenied
 
     inst = InstitutionFactory(region=world.yanggu_town, status=S.REGISTERED_NOT_FILED)
-    with pytest.raises(Http404):
+    with pytest.raises(PermissionDenied):
         services.institution_mark_not_operating(inst, actor=world.dongchangfu_mz)

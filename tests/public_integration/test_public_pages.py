@@ -175,7 +175,7 @@ def test_draw_recheck_is_answered_per_query_not_from_the_plain_page_cache(demo, 
 
 
 @pytest.mark.parametrize(
-    ("page", "key", "field"),
+    ("list_url", "key", "field"),
     [
         ("/public/inspections/results/", "inspection_results", "institution_name"),
         ("/public/inspections/draws/", "draws", "plan"),
@@ -184,9 +184,9 @@ def test_draw_recheck_is_answered_per_query_not_from_the_plain_page_cache(demo, 
         ("/public/policies/", "policies", "title"),
     ],
 )
-def test_each_list_links_its_downloads_which_hold_its_rows(demo, client, page, key, field):
+def test_each_list_links_its_downloads_which_hold_its_rows(demo, client, list_url, key, field):
     publish_one_inspection()
-    body = client.get(page).content.decode()
+    body = client.get(list_url).content.decode()
     assert f'href="/public/api/{key}.csv"' in body and f'href="/public/api/{key}.json"' in body
     rows = client.get(f"/public/api/{key}.json").json()["results"]
     assert rows and all(str(r[field]) in body for r in rows), key

@@ -24,6 +24,14 @@ def _private_storage(settings, tmp_path):
     settings.PRIVATE_STORAGE_ROOT = tmp_path / "private"
 
 
+@pytest.fixture(autouse=True)
+def _background_inline(settings):
+    """Imports run in the background; here they run in the test's thread once the captured
+    on-commit callbacks execute, so every test is deterministic. A test of the background
+    thread itself sets ``BACKGROUND_TASKS_INLINE = False``."""
+    settings.BACKGROUND_TASKS_INLINE = True
+
+
 @pytest.fixture
 def town2(world):
     return RegionFactory(code="371521002000", name="侨润街道", level=4, parent=world.yanggu)
@@ -62,13 +70,18 @@ def write_csv(path: Path, headers: list[str], rows: Iterable[list[Any]], encodin
     return path
 
 
-def upload(user, path: Path, source: RegistrationSource) -> ReconciliationRun:
+def upload(user, path: Path, source: RegistrationSource, coverage: str = "incremental") -> ReconciliationRun:
     with open(path, "rb") as fh:
-        return services.run_create(actor=user, source=source, upload=File(fh, name=path.name))
+        return services.run_create(
+            actor=user, source=source, upload=File(fh, name=path.name), coverage=coverage
+        )
 
 
-def start(run: ReconciliationRun, user, mapping: dict[str, str] | None, capture) -> ReconciliationRun:
-    """Confirm the mapping; the on-commit task runs eagerly, as in the embedded default."""
+def start(
+    run: ReconciliationRun, user, mapping: dict[str, str] | None, capture, confirm: bool = True
+) -> ReconciliationRun:
+    """Confirm the mapping (the check runs up to the preview), then, unless ``confirm`` is
+    False, confirm the import; the on-commit tasks run eagerly, as in the embedded default."""
     import os
 
     if os.environ.get("RECON_PROFILE"):
@@ -78,9 +91,22 @@ def start(run: ReconciliationRun, user, mapping: dict[str, str] | None, capture)
         services.run_confirm_mapping(run, actor=user, mapping=mapping if mapping is not None else run.mapping)
         cProfile.runctx("services.run_process(run.pk)", globals(), locals(), sort="cumtime")
         run.refresh_from_db()
+        if confirm:
+            services.run_confirm(run, actor=user)
+            cProfile.runctx("services.run_process(run.pk)", globals(), locals(), sort="cumtime")
+            run.refresh_from_db()
         return run
     with capture(execute=True):
         services.run_confirm_mapping(run, actor=user, mapping=mapping if mapping is not None else run.mapping)
+    run.refresh_from_db()
+    if confirm and run.status == "preview":
+        run = confirm_import(run, user, capture)
+    return run
+
+
+def confirm_import(run: ReconciliationRun, user, capture) -> ReconciliationRun:
+    with capture(execute=True):
+        services.run_confirm(run, actor=user)
     run.refresh_from_db()
     return run
 

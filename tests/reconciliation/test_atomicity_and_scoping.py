@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from institutions.models import Institution, InstitutionStatus
 from institutions.reconciliation import services
-from institutions.reconciliation.models import Classification, ReconciliationRow, RunStatus, WorkItem
+from institutions.reconciliation.models import ReconciliationRow, RunStatus, WorkItem
 from tests.institutions.factories import InstitutionFactory, credit_code
 from tests.reconciliation.conftest import start, upload, write_xlsx
 
@@ -57,7 +57,6 @@ def test_failure_mid_apply_writes_nothing(
     # The institutions created earlier in the same apply were rolled back with it.
     assert Institution.objects.count() == before
     assert not WorkItem.objects.exists()
-    assert not ReconciliationRow.objects.filter(run=run, classification=Classification.UNREGISTERED).exists()
     assert not ReconciliationRow.objects.filter(run=run).exclude(institution=None).exists()
     page = client_for(world.yanggu_mz).get(f"/institutions/reconciliation/runs/{run.pk}/")
     assert "导入失败，未写入任何机构或核查任务" in page.content.decode()
@@ -100,11 +99,11 @@ def test_upload_page_flow(world, town2, tmp_path, client_for, django_capture_on_
     with open(small_file(tmp_path), "rb") as fh:
         r = c.post(
             "/institutions/reconciliation/upload/",
-            {"new_source_name": "市场监管名单", "authority": "market", "file": fh},
+            {"new_source_name": "市场监管名单", "authority": "market", "coverage": "incremental", "file": fh},
         )
     assert r.status_code == 302 and r["Location"].endswith("/mapping/")
     page = c.get(r["Location"]).content.decode()
-    assert "企业名称" in page and "确认列映射" in page
+    assert "企业名称" in page and "确认列映射" in page and "增量" in page
     data = {
         "credit_code": "统一社会信用代码",
         "name": "企业名称",
@@ -114,8 +113,16 @@ def test_upload_page_flow(world, town2, tmp_path, client_for, django_capture_on_
     with django_capture_on_commit_callbacks(execute=True):
         r = c.post(r["Location"], data)
     assert r.status_code == 302
-    html = c.get(r["Location"]).content.decode()
+    run_url = r["Location"]
+    html = c.get(run_url).content.decode()
+    assert "预览：尚未导入" in html and 'data-testid="count-registered_not_filed">2<' in html
+    assert not WorkItem.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        r = c.post(run_url + "confirm/")
+    assert r.status_code == 302
+    html = c.get(run_url).content.decode()
     assert "已完成" in html and 'data-testid="count-registered_not_filed">2<' in html
+    assert WorkItem.objects.count() == 2
 
 
 def test_mapping_without_required_columns_is_refused(world, market_source, tmp_path, client_for):
@@ -198,11 +205,18 @@ def test_runs_api_upload_progress_and_scope(
     with open(small_file(tmp_path), "rb") as fh, django_capture_on_commit_callbacks(execute=True):
         r = api.post(
             "/api/v1/reconciliation-runs/",
-            {"file": fh, "source_name": "市场监管名单", "authority": "market"},
+            {"file": fh, "source_name": "市场监管名单", "authority": "market", "coverage": "incremental"},
             format="multipart",
         )
     assert r.status_code == 201, r.content
     run_id = r.json()["id"]
+    assert r.json()["coverage"] == "incremental"
+    preview = api.get(f"/api/v1/reconciliation-runs/{run_id}/preview/").json()
+    assert preview["status"] == "preview" and preview["file_total"] == 3
+    assert not WorkItem.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        r = api.post(f"/api/v1/reconciliation-runs/{run_id}/confirm/")
+    assert r.status_code == 200, r.content
     progress = api.get(f"/api/v1/reconciliation-runs/{run_id}/progress/").json()
     assert progress == {"status": "done", "processed_rows": 3, "total_rows": 3, "percent": 100, "done": True}
     detail = api.get(f"/api/v1/reconciliation-runs/{run_id}/").json()
@@ -213,7 +227,7 @@ def test_runs_api_upload_progress_and_scope(
     with open(small_file(tmp_path, "b.xlsx"), "rb") as fh:
         r = api_for(world.yanggu_xf).post(
             "/api/v1/reconciliation-runs/",
-            {"file": fh, "source_name": "x", "authority": "market"},
+            {"file": fh, "source_name": "x", "authority": "market", "coverage": "full"},
             format="multipart",
         )
     assert r.status_code == 403
@@ -224,7 +238,7 @@ def test_api_upload_without_recognisable_columns_waits_for_mapping(world, tmp_pa
     with open(path, "rb") as fh:
         r = api_for(world.yanggu_mz).post(
             "/api/v1/reconciliation-runs/",
-            {"file": fh, "source_name": "怪表", "authority": "market"},
+            {"file": fh, "source_name": "怪表", "authority": "market", "coverage": "full"},
             format="multipart",
         )
     assert r.status_code == 201 and r.json()["status"] == "mapping" and r.json()["headers"] == ["甲", "乙"]
@@ -259,7 +273,7 @@ def test_review_reject_creates_the_registration_and_flags_the_candidate(
         [[credit_code(7100), "阳谷县松鹤堂养老院", "振兴路 3 号", "博济桥街道", "是"]],
     )
     run = start(
-        upload(world.yanggu_mz, path, market_source),
+        upload(world.yanggu_mz, path, market_source, coverage="full"),
         world.yanggu_mz,
         None,
         django_capture_on_commit_callbacks,
@@ -279,5 +293,10 @@ def test_review_reject_creates_the_registration_and_flags_the_candidate(
     row.refresh_from_db()
     assert row.review == "rejected" and row.institution.credit_code == credit_code(7100)
     assert WorkItem.objects.filter(row=row, action="urge_filing").exists()
-    flagged = ReconciliationRow.objects.get(run=run, classification="unregistered", name="阳谷县松鹤养老院")
-    assert WorkItem.objects.filter(row=flagged, action="onsite_check").exists()
+    # The complete list does not name the candidate after all: it joins the run's own bucket
+    # (名录外待核), never taken for an unregistered operator.
+    flagged = ReconciliationRow.objects.get(
+        run=run, classification="registry_absent", name="阳谷县松鹤养老院"
+    )
+    assert WorkItem.objects.filter(row=flagged, action="review_absent").exists()
+    assert not WorkItem.objects.filter(action="onsite_check").exists()

@@ -19,8 +19,11 @@ def test_demo_run_feeds_the_township_worklist(world, town_mz, client_for):
     run = ReconciliationRun.objects.get(source__name=demo.SOURCE)
     assert run.status == "done", run.failure
     assert run.error_rows == 3 and "错误 3 行" in out.getvalue()
-    assert run.counts[Classification.REGISTERED_NOT_FILED] == 2
+    assert run.coverage == "full" and run.confirmed_by == world.yanggu_mz
+    # Two new registrations with their township, one whose township is read from its address.
+    assert run.counts[Classification.REGISTERED_NOT_FILED] == 3
     assert run.counts[Classification.REGISTERED_NOT_OPERATING] == 1
+    assert run.region_derived == 1 and run.file_total == run.total_rows
     verified = WorkItem.objects.filter(run=run).exclude(result="")
     assert verified.count() == 1 and verified.get().verified_by == town_mz
     # The township sees its worklist; the county sees the township's result.

@@ -196,7 +196,7 @@ def test_messy_ten_thousand_rows(world, town2, market_source, tmp_path, django_c
     assert len(m.expected_errors) == 530
     before = Institution.objects.count()
 
-    run = upload(world.yanggu_mz, f["path"], market_source)
+    run = upload(world.yanggu_mz, f["path"], market_source, coverage="full")
     assert run.status == RunStatus.MAPPING
     assert run.headers == HEADERS
     assert "credit_code" not in run.mapping  # the unusual header was not guessed
@@ -241,14 +241,17 @@ def test_messy_ten_thousand_rows(world, town2, market_source, tmp_path, django_c
         )
     ) == set(f["not_operating"])
     # 90 known-but-unfiled + 2 black homes matched by name + 1 unmatched new + the new registrations
-    assert (
-        count(Classification.REGISTERED_NOT_FILED) == 90 + 2 + 1 + m.new_codes + 1
-    )  # + the review row (provisional)
-    # 未登记: the 20 filed homes missing from the list and the black home that nothing matched
-    unregistered = rows.filter(classification=Classification.UNREGISTERED)
-    assert {r.name for r in unregistered} == {i.name for i in registry["absent"]} | {"阳谷县金色夕阳养老院"}
-    assert all(r.row_number is None for r in unregistered)
-    assert not unregistered.filter(name="东昌府区福寿养老院").exists()  # other county
+    assert count(Classification.REGISTERED_NOT_FILED) == 90 + 2 + 1 + m.new_codes
+    assert count(Classification.REVIEW) == 1  # its own class until staff decide
+    # Every row of the file is in exactly one class.
+    assert rows.filter(row_number__isnull=False).count() == N_ROWS == run.file_total
+    # 名录外待核 (the complete list leaves them out): the 20 filed homes missing from the list and
+    # the black home that nothing matched — in their own bucket, never 未登记.
+    absent = rows.filter(classification=Classification.REGISTRY_ABSENT)
+    assert {r.name for r in absent} == {i.name for i in registry["absent"]} | {"阳谷县金色夕阳养老院"}
+    assert all(r.row_number is None for r in absent)
+    assert not absent.filter(name="东昌府区福寿养老院").exists()  # other county
+    assert not rows.filter(classification=Classification.UNREGISTERED).exists()
 
     # Name variants.
     auto = rows.get(row_number=f["fuzzy_auto"])
@@ -273,7 +276,8 @@ def test_messy_ten_thousand_rows(world, town2, market_source, tmp_path, django_c
     # Work items for the townships: urge filing, change registration, on-site checks.
     items = WorkItem.objects.filter(run=run)
     assert items.filter(action=WorkAction.CHANGE_REGISTRATION).count() == 10
-    assert items.filter(action=WorkAction.ONSITE_CHECK).count() == 21
+    assert items.filter(action=WorkAction.REVIEW_ABSENT).count() == 21
+    assert not items.filter(action=WorkAction.ONSITE_CHECK).exists()
     assert items.filter(action=WorkAction.URGE_FILING).count() == 90 + 2 + 1 + m.new_codes
     assert not items.filter(row__review=ReviewState.PENDING).exists()
     assert run.counts[Classification.FILED] == 200 and run.counts["review"] == 1

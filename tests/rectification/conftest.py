@@ -109,3 +109,22 @@ def issued(world, draft):
         return services.notice_issue(notice, actor=actor or world.yanggu_mz, on=on)
 
     return make
+
+
+@pytest.fixture
+def engine_day(django_capture_on_commit_callbacks):
+    """Run the deadline engine as beat does on ``day``: the sweep (marks overdue clocks, claims
+    the stages that have fired) and the delivery it queues after commit (notifications and the
+    stage handlers), with the clock moved to 09:00 of that day."""
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    from supervision.deadlines import services as deadline_services
+
+    def run(day: dt.date) -> None:
+        moment = dt.datetime(day.year, day.month, day.day, 9, tzinfo=ZoneInfo("Asia/Shanghai"))
+        with time_machine.travel(moment, tick=False), django_capture_on_commit_callbacks(execute=True):
+            deadline_services.sweep(moment)
+
+    return run

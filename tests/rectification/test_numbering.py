@@ -12,6 +12,7 @@ from django.db import connection
 from inspections import services as inspection_services
 from inspections.rectification import services
 from inspections.rectification.models import RectificationNotice
+from supervision.core import policy
 from supervision.core.models import Domain
 
 
@@ -81,7 +82,7 @@ def test_concurrent_issuing_yields_no_gaps_and_no_duplicates(world, site):
     def issue(notice: RectificationNotice) -> None:
         try:
             barrier.wait()
-            services.notice_issue(notice, actor=None, on=dt.date(2026, 9, 28))
+            services.notice_issue(notice, actor=policy.SYSTEM, on=dt.date(2026, 9, 28))
         except BaseException as exc:
             errors.append(exc)
         finally:

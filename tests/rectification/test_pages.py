@@ -134,11 +134,9 @@ def test_lists_and_api_do_not_grow_queries_with_rows(world, site, issued, client
     assert counts() == few
 
 
-def test_workbench_panel_shows_due_items_and_drafts_for_leaders(world, site, issued, client_for):
-    from inspections.rectification import services
-
+def test_workbench_panel_shows_due_items_and_drafts_for_leaders(world, site, issued, client_for, engine_day):
     issued(site.duty, on=dt.date(2026, 9, 28))
-    services.rectification_escalate_overdue(on=dt.date(2026, 10, 19))
+    engine_day(dt.date(2026, 10, 19))  # the item clock's escalation drafts the order
     page = client_for(world.yanggu_mz).get("/workbench/").content.decode()
     assert "待整改验收" in page and "夜间值班记录缺失" in page
     assert "责令停业整顿决定书待审批" in client_for(world.yanggu_leader).get("/workbench/").content.decode()

@@ -101,13 +101,13 @@ def test_only_the_issuing_departments_staff_handle_a_notice(world, notices, site
     auditor = UserFactory(username="yanggu_mz_auditor")
     AssignmentFactory(user=auditor, department=world.mz, region=world.yanggu, role="auditor")
     mz_item, xf_item = mz_notice.items.get(), xf_notice.items.get()
-    with pytest.raises(PermissionDenied, match="阳谷县民政"):
+    with pytest.raises(PermissionDenied, match="民政的管理员、监管执法人员、领导"):
         services.item_respond(mz_item, actor=auditor, action_taken="已整改")
     refused = api_for(auditor).post(
         f"/api/v1/rectifications/{mz_notice.pk}/respond/", {"item": mz_item.pk, "action_taken": "已整改"}
     )
-    assert refused.status_code == 403 and "阳谷县民政" in refused.json()["detail"]
-    with pytest.raises(PermissionDenied, match="阳谷县消防救援"):
+    assert refused.status_code == 403 and "民政的" in refused.json()["detail"]
+    with pytest.raises(PermissionDenied, match="消防救援的"):
         services.item_respond(xf_item, actor=world.yanggu_mz, action_taken="已清理")
     services.item_respond(xf_item, actor=world.yanggu_xf, action_taken="已清理")
     with pytest.raises(PermissionDenied):
@@ -155,22 +155,31 @@ def test_penalty_appeal_and_listing_writes_need_a_handling_post(world, site):
         legal_basis="《消防法》第六十条",
         decided_on=dt.date(2026, 10, 20),
     )
-    with pytest.raises(PermissionDenied, match="阳谷县消防救援"):  # civil affairs sees it, fire decides
+    with pytest.raises(PermissionDenied, match="消防救援的"):  # civil affairs sees it, fire decides
         services.penalty_set_appeal(penalty, actor=world.yanggu_mz, status="reconsideration")
     assert services.penalty_set_appeal(
         penalty, actor=world.yanggu_xf, status="reconsideration"
     ).appeal_status == ("reconsideration")
+    with pytest.raises(PermissionDenied):  # civil affairs opens 挂牌督办 (民政牵头提请)
+        services.listing_open(
+            site.fire,
+            actor=world.yanggu_xf,
+            supervising_body="阳谷县人民政府",
+            deadline=dt.date(2026, 12, 31),
+            on=dt.date(2026, 10, 1),
+        )
     listing = services.listing_open(
         site.fire,
-        actor=world.yanggu_xf,
+        actor=world.yanggu_mz,
         supervising_body="阳谷县人民政府",
         deadline=dt.date(2026, 12, 31),
         on=dt.date(2026, 10, 1),
     )
     with pytest.raises(PermissionDenied):
         services.listing_progress_add(listing, actor=auditor, text="已整改一半", on=dt.date(2026, 10, 9))
-    # civil affairs coordinates 挂牌督办 across departments (民政牵头)
+    # civil affairs coordinates 挂牌督办 across departments (民政牵头); the hazard's department reports
     services.listing_progress_add(listing, actor=world.yanggu_mz, text="已整改一半", on=dt.date(2026, 10, 9))
+    services.listing_progress_add(listing, actor=world.yanggu_xf, text="已全部整改", on=dt.date(2026, 10, 20))
     with pytest.raises(PermissionDenied):
         services.listing_close(listing, actor=auditor, note="复查合格")
     assert services.listing_close(

@@ -111,13 +111,16 @@ def test_subject_out_of_scope_cannot_be_referred(world, home, client_for):
 
 
 def test_detail_offers_only_the_users_own_steps(world, partners, sent_referral, client_for):
-    receiver = client_for(partners.xf_liaison).get(f"/referrals/{sent_referral.pk}/").content.decode()
+    receiver = client_for(world.yanggu_xf).get(f"/referrals/{sent_referral.pk}/").content.decode()
     assert 'id="step-acknowledge"' in receiver and 'id="step-reroute"' in receiver
+    # The receiving liaison acknowledges receipt but does not decide where the case goes.
+    liaison = client_for(partners.xf_liaison).get(f"/referrals/{sent_referral.pk}/").content.decode()
+    assert 'id="step-acknowledge"' in liaison and 'id="step-reroute"' not in liaison
     sender = client_for(world.yanggu_mz).get(f"/referrals/{sent_referral.pk}/").content.decode()
-    assert 'id="step-acknowledge"' not in sender and "当前状态没有您可以办理的步骤" in sender
-    # A forged POST by the sender is refused with the service's message.
-    response = client_for(world.yanggu_mz).post(f"/referrals/{sent_referral.pk}/acknowledge/", follow=True)
-    assert "须由接收部门" in response.content.decode()
+    assert 'id="step-acknowledge"' not in sender and 'id="step-cancel"' in sender
+    # A forged POST by the sender is refused (403) with the policy's reason.
+    response = client_for(world.yanggu_mz).post(f"/referrals/{sent_referral.pk}/acknowledge/")
+    assert response.status_code == 403 and "须由接收部门" in response.content.decode()
 
 
 def test_workbench_panel_for_the_receiving_liaison(world, partners, sent_referral, client_for):
@@ -128,7 +131,7 @@ def test_workbench_panel_for_the_receiving_liaison(world, partners, sent_referra
 
 def test_api_actions_drive_the_cycle(world, partners, make_referral, api_for):
     r = make_referral()
-    sender, receiver = api_for(world.yanggu_mz), api_for(partners.xf_liaison)
+    sender, receiver = api_for(world.yanggu_mz), api_for(world.yanggu_xf)
     assert (
         sender.post(f"/api/v1/referrals/{r.pk}/send/", {"on": "2026-09-28"}).json()["number"]
         == "阳民抄告〔2026〕1号"
@@ -164,7 +167,7 @@ def test_api_reroute(world, partners, sent_referral, api_for):
 
     RemitFactory(department=world.sj, domain=Domain.objects.get(code="fire"), role="support")
     body = (
-        api_for(partners.xf_liaison)
+        api_for(world.yanggu_xf)
         .post(
             f"/api/v1/referrals/{sent_referral.pk}/reroute/",
             {"to_department": "market_regulation", "reason": "燃气"},

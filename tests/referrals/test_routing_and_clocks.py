@@ -122,7 +122,7 @@ def test_responding_meets_the_response_clock(world, partners, sent_referral):
     services.referral_acknowledge(sent_referral, actor=partners.xf_liaison)
     services.referral_respond(
         sent_referral,
-        actor=partners.xf_liaison,
+        actor=world.yanggu_xf,
         action_taken="现场检查",
         result="已责令整改",
         on=dt.date(2026, 10, 9),

@@ -67,9 +67,7 @@ def test_receiver_without_the_remit_sees_it_only_while_it_holds_it(world, partne
         actor=world.yanggu_mz,
     )
     assert Referral.objects.visible_to(partners.xf_liaison).filter(pk=r.pk).exists()
-    services.referral_reroute(
-        r, actor=partners.xf_liaison, to_department=world.sj, reason="食品安全归市场监管"
-    )
+    services.referral_reroute(r, actor=world.yanggu_xf, to_department=world.sj, reason="食品安全归市场监管")
     assert not Referral.objects.visible_to(partners.xf_liaison).filter(pk=r.pk).exists()
     assert Referral.objects.visible_to(partners.sj_inspector).filter(pk=r.pk).exists()
 

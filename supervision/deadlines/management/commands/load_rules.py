@@ -36,6 +36,7 @@ class Command(BaseCommand):
             obj, created = RuleOverride.objects.update_or_create(
                 rule=rule,
                 region=region,
+                case="",
                 defaults={"length": int(length), "source_document": options["source"]},
             )
             self.stdout.write(f"{'新增' if created else '更新'}地区调整：{obj}（{obj.length}）")

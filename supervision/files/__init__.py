@@ -1,0 +1,1 @@
+"""The one private file store: every upload of the portal goes through ``store.py``."""
