@@ -351,9 +351,9 @@ WRITES: dict[str, list[Write]] = {
     "rectification:penalty_end_publication": [
         _web("POST", "inspections/rectification/penalties/{t.penalty.pk}/end-publication/", FIRE)
     ],
-    "rectification-accept": [_api("POST", "rectifications/{t.item.pk}/accept/", FIRE)],
-    "rectification-reject": [_api("POST", "rectifications/{t.item.pk}/reject/", FIRE)],
-    "rectification-respond": [_api("POST", "rectifications/{t.item.pk}/respond/", FIRE)],
+    "rectification-accept": [_api("POST", "rectifications/{t.notice.pk}/accept/", FIRE)],
+    "rectification-reject": [_api("POST", "rectifications/{t.notice.pk}/reject/", FIRE)],
+    "rectification-respond": [_api("POST", "rectifications/{t.notice.pk}/respond/", FIRE)],
     "penalty-list": [_api("POST", "penalties/", ACTING_POSTS)],
     "penalty-appeal": [_api("POST", "penalties/{t.penalty.pk}/appeal/", FIRE)],
     "penalty-end-publication": [_api("POST", "penalties/{t.penalty.pk}/end-publication/", FIRE)],
