@@ -24,11 +24,13 @@ from inspections.models import publication_end as _publication_end
 from inspections.models import publication_months as _publication_months
 from institutions.models import Institution
 from supervision.core.models import Department, Region
-from supervision.core.policy import ACTING, ADMINS, LEAD, LEADERS, OWNER, Allow, WriteRules
+from supervision.core.policy import WriteRules
 from supervision.core.scoping import Scope, ScopedQuerySet
 from supervision.deadlines.models import Deadline, DeadlineState
 from supervision.documents.models import OfficialDocument
 from supervision.workcal.services import add_months
+
+from .rules import DECIDERS, HANDLERS, LISTING_HANDLERS, LISTING_OPENERS, WAIVERS
 
 ITEM_RULE = "rectification.item"
 # 挂牌督办's own clock (shipped by migration 0004: no document gives a period, so the rule's length
@@ -121,26 +123,6 @@ def _clock_overdue(obj: models.Model, rule_code: str) -> bool:
     if annotated is not None:
         return bool(annotated)
     return clocks_of(type(obj), rule_code, obj).filter(overdue_clock()).exists()
-
-
-# --- who may write ---------------------------------------------------------------------------
-# The issuing department's acting posts (inspector, leader, admin) over the notice's region
-# handle it: responses, acceptances, rejections, discarding a draft (README "Who handles a
-# notice"). Auditors and liaisons only read (policy: ACTING excludes them). The lead department
-# (民政) sees a partner's notices through its scope but does not handle them: OWNER only. A
-# sibling county never acts: the region must lie in the post's jurisdiction.
-HANDLERS = (Allow(ACTING, OWNER),)
-# Leaders approve (责令停业整顿 is a decision of the issuing department's leader).
-DECIDERS = (Allow(LEADERS, OWNER),)
-# A rectification clock is waived only where it could be accepted: the issuing department, by a
-# leader or an administrator (a civil-affairs leader cannot waive fire rescue's clock, just as
-# they cannot accept its items). The deadline engine is asked to honour a subject's "waive".
-WAIVERS = (Allow(LEADERS + ADMINS, OWNER),)
-# 挂牌督办 is coordinated by civil affairs (000 (十), 002 (二), 003 2.: 民政部门会同有关部门提请
-# 政府挂牌督办): civil affairs opens it; its progress and closure are recorded by the hazard's
-# department or by civil affairs.
-LISTING_OPENERS = (Allow(ACTING, LEAD),)
-LISTING_HANDLERS = (Allow(ACTING, OWNER), Allow(ACTING, LEAD))
 
 
 # --- notices -------------------------------------------------------------------------------
