@@ -38,6 +38,11 @@ sysdeps:
 	  fi; \
 	fi
 
+# DEBUG (Django's error pages, which show settings) is for a developer's own machine: the
+# settings default to DEBUG off and refuse the repository's secret key with it off; `make run`
+# and the migrate/demo steps it runs turn DEBUG on. Nothing else does.
+run demo migrate: export DJANGO_DEBUG ?= true
+
 migrate: install
 	$(PYTHON) manage.py migrate --noinput
 
@@ -62,7 +67,9 @@ run: demo
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy supervision institutions inspections credit funds
+	@# mypy's Django plugin loads the settings (which refuse the dev key with DEBUG off).
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/mypy supervision institutions inspections credit funds
+	$(BIN)/bandit -q -c pyproject.toml -r supervision institutions inspections credit funds
 
 fmt: install
 	$(BIN)/ruff format .
@@ -71,7 +78,7 @@ fmt: install
 # The suite runs on two processes; the real-worker tests (marked redis: they start Celery
 # workers and kill them) run afterwards on their own so that timing is not shared.
 pytest: install
-	$(PYTHON) manage.py makemigrations --check --dry-run
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PYTHON) manage.py makemigrations --check --dry-run
 	$(BIN)/pytest -n auto --maxprocesses 4 -m "not redis" $(PYTEST_ARGS)
 	$(BIN)/pytest -m redis $(PYTEST_ARGS)
 
@@ -82,7 +89,9 @@ test-random: install
 	$(BIN)/pytest -n auto --maxprocesses 4 -m "not redis" --random-order-bucket=global $(PYTEST_ARGS)
 
 bench: install
-	$(PYTHON) -m bench
+	@# DEBUG stays off while measuring; a throwaway secret key unless one is set.
+	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-bench-$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(48))')}" \
+	  $(PYTHON) -m bench
 
 worker: install
 	$(BIN)/celery -A supervision worker --loglevel=INFO --pool=solo

@@ -26,7 +26,9 @@ from .models import CreditGrade, CreditRecord, Ground, ListingProposal, ListType
 class CreditRecordSerializer(serializers.ModelSerializer):
     institution_name = serializers.CharField(source="institution.name", read_only=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
-    department = serializers.CharField(source="department.name", read_only=True, default=None)
+    department = serializers.CharField(
+        source="department.name", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = CreditRecord
@@ -117,7 +119,7 @@ class CreditGradeViewSet(ScopedReadOnlyViewSet):
 
 class ProposalSerializer(serializers.ModelSerializer):
     institution_name = serializers.CharField(source="institution.name", read_only=True)
-    department = serializers.CharField(source="department.name", read_only=True)
+    department = serializers.CharField(source="department.name", read_only=True, allow_null=True)
     state_display = serializers.CharField(source="get_state_display", read_only=True)
     evidence = serializers.PrimaryKeyRelatedField(many=True, read_only=True)  # type: ignore[var-annotated]
     allowed_steps = serializers.ListField(child=serializers.CharField(), read_only=True)

@@ -28,6 +28,10 @@ class CreditConfig(AppConfig):
                 model, exclude_fields=["decision_pdf"] if model is models.ListingProposal else None
             )
         register_panel(workbench_panel)
+        from . import file_tabs, workbench
+
+        workbench.register_todos()
+        file_tabs.register()
 
         from institutions.public import register_public_detail_section
 

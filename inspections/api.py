@@ -143,7 +143,9 @@ class ItemResultSerializer(serializers.ModelSerializer):
 
 
 class InspectionSerializer(serializers.ModelSerializer):
-    institution_credit_code = serializers.CharField(source="institution.credit_code", read_only=True)
+    institution_credit_code = serializers.CharField(
+        source="institution.credit_code", read_only=True, allow_null=True
+    )
     department: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
         slug_field="code", read_only=True
     )

@@ -33,6 +33,12 @@ class InspectionsConfig(AppConfig):
             auditlog.register(model, exclude_fields=["seed"] if model is models.Draw else None)
         register_scope_extension(joint_inspection_scope)
         register_panel(major_hazards_panel)
+        from .panels import register_todos
+
+        register_todos()
+        from . import file_tabs
+
+        file_tabs.register()
 
         from supervision.core.transitions import register_verbs
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any, cast
 
 from django import forms
@@ -12,10 +13,23 @@ from supervision.core import policy
 from supervision.core.models import Department, Domain
 from supervision.core.widgets import IsoDateInput
 
-from .models import Inspection, InspectionKind, InspectionPlan, Inspector, ItemResult, Severity
+from .models import (
+    Inspection,
+    InspectionKind,
+    InspectionPlan,
+    Inspector,
+    ItemResult,
+    Severity,
+    default_risk_weights,
+)
+
+RISK_CLASSES = (("high", _("高风险")), ("medium", _("中风险")), ("low", _("低风险")))
 
 
 class PlanForm(forms.ModelForm):
+    """The plan; the risk settings are typed per risk class (高风险/中风险/低风险) in labelled
+    fields and stored as before (``risk_weights``, ``class_ratios``, ``uncapped_classes``)."""
+
     class Meta:
         model = InspectionPlan
         fields = [
@@ -25,9 +39,6 @@ class PlanForm(forms.ModelForm):
             "partner_departments",
             "year",
             "sampling_ratio",
-            "risk_weights",
-            "class_ratios",
-            "uncapped_classes",
             "team_size",
             "coverage_period",
             "items",
@@ -36,6 +47,41 @@ class PlanForm(forms.ModelForm):
 
     def __init__(self, *args: Any, user: Any = None, regions: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        weights = default_risk_weights()
+        if self.instance.pk:
+            weights = {**weights, **(self.instance.risk_weights or {})}
+        ratios = (self.instance.class_ratios or {}) if self.instance.pk else {}
+        uncapped = (self.instance.uncapped_classes or []) if self.instance.pk else []
+        for key, label in RISK_CLASSES:
+            self.fields[f"weight_{key}"] = forms.DecimalField(
+                label=_("%(risk)s机构抽中权重") % {"risk": label},
+                min_value=Decimal("0.01"),
+                max_digits=6,
+                decimal_places=2,
+                initial=Decimal(str(weights.get(key, "1"))),
+                help_text=_("权重越大越容易被抽中；1 为普通机构。"),
+            )
+        for key, label in RISK_CLASSES:
+            self.fields[f"ratio_{key}"] = forms.DecimalField(
+                label=_("%(risk)s机构抽查比例") % {"risk": label},
+                required=False,
+                min_value=Decimal("0"),
+                max_value=Decimal("1"),
+                max_digits=4,
+                decimal_places=3,
+                initial=ratios.get(key),
+                help_text=_("0–1，如 0.5 表示 50%；留空按总体抽查比例。"),
+                error_messages={
+                    "min_value": _("抽查比例须在 0 到 1 之间。"),
+                    "max_value": _("抽查比例须在 0 到 1 之间。"),
+                },
+            )
+        for key, label in RISK_CLASSES:
+            self.fields[f"uncapped_{key}"] = forms.BooleanField(
+                label=_("%(risk)s机构全部纳入抽查（不设比例上限）") % {"risk": label},
+                required=False,
+                initial=key in uncapped,
+            )
         if regions is not None:
             cast(forms.ModelChoiceField, self.fields["region"]).queryset = regions
         if user is not None and not user.is_superuser:
@@ -57,53 +103,24 @@ class PlanForm(forms.ModelForm):
             raise forms.ValidationError(_("每组检查人员不得少于 2 人。"))
         return size
 
-    def clean_risk_weights(self):
-        weights = self.cleaned_data["risk_weights"] or {}
-        if not isinstance(weights, dict):
-            raise forms.ValidationError(
-                _('风险权重须为 JSON 对象，如 {"high": "3", "medium": "1.5", "low": "1"}。')
-            )
-        from decimal import Decimal, InvalidOperation
-
-        clean = {}
-        for key, value in weights.items():
-            if key not in ("high", "medium", "low"):
-                raise forms.ValidationError(_("风险等级只能是 high、medium、low。"))
-            try:
-                number = Decimal(str(value))
-            except InvalidOperation as exc:
-                raise forms.ValidationError(_("权重须为数字。")) from exc
-            if number <= 0:
-                raise forms.ValidationError(_("权重须大于 0。"))
-            clean[key] = str(number)
-        return clean
-
-    def clean_class_ratios(self):
-        ratios = self.cleaned_data["class_ratios"] or {}
-        if not isinstance(ratios, dict):
-            raise forms.ValidationError(
-                _('分风险等级抽查比例须为 JSON 对象，如 {"high": "0.5", "low": "0.1"}。')
-            )
-        from decimal import Decimal, InvalidOperation
-
-        clean = {}
-        for key, value in ratios.items():
-            if key not in ("high", "medium", "low"):
-                raise forms.ValidationError(_("风险等级只能是 high、medium、low。"))
-            try:
-                number = Decimal(str(value))
-            except InvalidOperation as exc:
-                raise forms.ValidationError(_("抽查比例须为数字。")) from exc
-            if not number.is_finite() or not (0 <= number <= 1):
-                raise forms.ValidationError(_("抽查比例须在 0 到 1 之间。"))
-            clean[key] = str(number)
-        return clean
-
-    def clean_uncapped_classes(self):
-        value = self.cleaned_data["uncapped_classes"] or []
-        if not isinstance(value, list) or any(v not in ("high", "medium", "low") for v in value):
-            raise forms.ValidationError(_('须为风险等级列表，如 ["high"]。'))
-        return value
+    def clean(self):
+        data = super().clean()
+        weights: dict[str, str] = {}
+        ratios: dict[str, str] = {}
+        uncapped: list[str] = []
+        for key, _label in RISK_CLASSES:
+            weight = data.pop(f"weight_{key}", None)
+            if weight is not None:
+                weights[key] = str(weight.normalize())
+            ratio = data.pop(f"ratio_{key}", None)
+            if ratio is not None:
+                ratios[key] = str(ratio.normalize())
+            if data.pop(f"uncapped_{key}", False):
+                uncapped.append(key)
+        data["risk_weights"] = weights
+        data["class_ratios"] = ratios
+        data["uncapped_classes"] = uncapped
+        return data
 
 
 class RedrawForm(forms.Form):

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from institutions.models import Institution
 from supervision.core.models import Department, Domain, Region, Remit, RemitRole
-from supervision.core.policy import ACTING, OWNER, REMIT, Allow, WriteRules
+from supervision.core.policy import ACTING, ADMINS, LEAD, OWNER, REMIT, Allow, WriteRules
 from supervision.core.scoping import Scope, ScopedQuerySet
 from supervision.workcal.services import add_months
 
@@ -129,6 +129,12 @@ class Inspector(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     scope = Scope(region="region", department="department")
+    # The directory is kept by the county administrators (管理员): a department's own, and the
+    # lead department's (民政), which keeps the joint directory (inspections/inspector_admin.py).
+    write_rules = WriteRules(
+        label="执法检查人员",
+        actions={"manage": (Allow(ADMINS, OWNER), Allow(ADMINS, LEAD))},
+    )
 
     class Meta:
         verbose_name = _("执法检查人员")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import inspector_admin, views
 
 app_name = "inspections"
 urlpatterns = [
@@ -14,6 +14,8 @@ urlpatterns = [
     path("items/", views.ItemListView.as_view(), name="item_list"),
     path("objects/", views.ObjectDirectoryView.as_view(), name="object_list"),
     path("inspectors/", views.InspectorListView.as_view(), name="inspector_list"),
+    path("inspectors/new/", inspector_admin.inspector_new, name="inspector_new"),
+    path("inspectors/<int:pk>/edit/", inspector_admin.inspector_edit, name="inspector_edit"),
     path("plans/", views.PlanListView.as_view(), name="plan_list"),
     path("plans/new/", views.plan_create, name="plan_create"),
     path("plans/<int:pk>/", views.PlanDetailView.as_view(), name="plan_detail"),

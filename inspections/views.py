@@ -46,7 +46,6 @@ from .models import (
     InspectionPlan,
     InspectionStatus,
     Inspector,
-    ItemOutcome,
     Severity,
 )
 from .querysets import RectificationProgress
@@ -191,6 +190,7 @@ class InspectorListView(ScopedListView):
         today = timezone.localdate()
         ctx["today"] = today
         ctx["warn_until"] = today + dt.timedelta(days=CERTIFICATE_WARNING_DAYS)
+        ctx["may_manage_inspectors"] = policy.can_ever(self.request.user, Inspector, "manage")
         return ctx
 
 
@@ -566,45 +566,10 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def checklist(request: HttpRequest, pk: int) -> HttpResponse:
-    """The tablet checklist: one card per item, big radio buttons, a note and a grade for fails."""
-    inspection = _inspection(request, pk)
-    if request.method == "POST":  # before the results are read
-        policy.require(request.user, inspection, "record")
-    items = services.checklist_items(inspection)
-    existing = {r.item_id: r for r in inspection.results.all()}
-    if request.method == "POST":
-        saved = 0
-        for item in items:
-            outcome = request.POST.get(f"item-{item.pk}")
-            if not outcome:
-                continue
-            note = request.POST.get(f"note-{item.pk}", "").strip()
-            severity = request.POST.get(f"severity-{item.pk}") or Severity.GENERAL
-            current = existing.get(item.pk)
-            if current and (current.outcome, current.note) == (outcome, note):
-                continue
-            try:
-                services.item_result_record(
-                    inspection, item, actor=request.user, outcome=outcome, note=note, severity=severity
-                )
-                saved += 1
-            except ValidationError as exc:
-                _errors(request, exc)
-        if saved:
-            messages.success(request, _("已保存 %(n)d 项检查结果。") % {"n": saved})
-        return redirect("inspections:checklist", pk=inspection.pk)
-    rows = [{"item": item, "result": existing.get(item.pk)} for item in items]
-    return render(
-        request,
-        "inspections/checklist.html",
-        {
-            "inspection": inspection,
-            "rows": rows,
-            "outcomes": ItemOutcome.choices,
-            "severities": Severity.choices,
-            "done": sum(1 for r in rows if r["result"]),
-        },
-    )
+    """The tablet checklist (``checklist_view``): sections by domain, 全部符合, inline photos."""
+    from .checklist_view import checklist as show
+
+    return show(request, _inspection(request, pk))
 
 
 # The steps of an inspection's page; each slug is also the policy's action

@@ -38,6 +38,12 @@ class InstitutionsConfig(AppConfig):
         from supervision.core.workbench import register_panel
 
         from . import public  # noqa: F401
-        from .panels import registry_panel
+        from .panels import register_todos, registry_panel
 
         register_panel(registry_panel)
+        register_todos()
+        # The institution file (一户一档): the registry's own tabs and badges; the apps above
+        # register theirs (inspections, complaints, credit, penalties, documents, funds).
+        from . import file_tabs
+
+        file_tabs.register()

@@ -145,7 +145,7 @@ def seed(stdout: Any = None) -> None:
         code = None
         if status != "unregistered":
             org = {"civil_affairs": "MJ", "market": "MA"}.get(authority, "00")
-            org += _base31(random.Random(name).randrange(31**6), 6)
+            org += _base31(random.Random(name).randrange(31**6), 6)  # nosec B311 # demo data: a code derived from the name, no secret
             code = make_credit_code(f"{PREFIX[authority]}{county}", org)
         existing = (
             Institution.objects.filter(credit_code=code) if code else Institution.objects.filter(name=name)

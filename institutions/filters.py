@@ -6,7 +6,7 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from supervision.core.filters import BoundedFilterSet
+from supervision.core.filters import BoundedFilterSet, RegionSubtreeFilter
 from supervision.core.models import LEVEL_PREFIX, Region
 from supervision.core.widgets import IsoDateInput
 
@@ -33,7 +33,7 @@ def region_subtree(qs: QuerySet, field: str, code: str) -> QuerySet:
 
 class InstitutionFilter(BoundedFilterSet):
     q = django_filters.CharFilter(method="search", label=_("名称或信用代码"))
-    region = django_filters.CharFilter(method="in_region", label=_("区划代码（含下级）"))
+    region = RegionSubtreeFilter(field_name="region")
     kind = django_filters.ChoiceFilter(choices=InstitutionKind.choices, label=_("机构类型"))
     nature = django_filters.ChoiceFilter(choices=InstitutionNature.choices, label=_("机构性质"))
     status = django_filters.ChoiceFilter(choices=InstitutionStatus.choices, label=_("状态"))
@@ -51,9 +51,6 @@ class InstitutionFilter(BoundedFilterSet):
             return qs
         return qs.filter(Q(name__icontains=value) | Q(credit_code__icontains=value.upper()))
 
-    def in_region(self, qs: QuerySet, name: str, value: str) -> QuerySet:
-        return region_subtree(qs, "region", value.strip()) if value.strip() else qs
-
     def with_grade(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         # ``current_grade`` is annotated by querysets.with_current_grade
         return qs.filter(current_grade=int(value)) if value else qs
@@ -70,32 +67,26 @@ class InstitutionFilter(BoundedFilterSet):
 
 class FilingFilter(BoundedFilterSet):
     institution = django_filters.CharFilter(field_name="institution__credit_code", label=_("信用代码"))
-    kind = django_filters.ChoiceFilter(choices=FilingKind.choices)
-    region = django_filters.CharFilter(method="in_region", label=_("区划代码（含下级）"))
+    kind = django_filters.ChoiceFilter(choices=FilingKind.choices, label=_("备案类型"))
+    region = RegionSubtreeFilter(field_name="institution__region")
     submitted_after = django_filters.DateFilter(
-        field_name="submitted_on", lookup_expr="gte", widget=IsoDateInput
+        field_name="submitted_on", lookup_expr="gte", widget=IsoDateInput, label=_("提交日期起")
     )
     submitted_before = django_filters.DateFilter(
-        field_name="submitted_on", lookup_expr="lte", widget=IsoDateInput
+        field_name="submitted_on", lookup_expr="lte", widget=IsoDateInput, label=_("提交日期止")
     )
 
     class Meta:
         model = Filing
         fields = ["institution", "kind", "region", "submitted_after", "submitted_before"]
 
-    def in_region(self, qs: QuerySet, name: str, value: str) -> QuerySet:
-        return region_subtree(qs, "institution__region", value.strip()) if value.strip() else qs
-
 
 class StaffFilter(BoundedFilterSet):
     institution = django_filters.CharFilter(field_name="institution__credit_code", label=_("信用代码"))
-    role = django_filters.ChoiceFilter(choices=StaffRole.choices)
+    role = django_filters.ChoiceFilter(choices=StaffRole.choices, label=_("岗位"))
     active = django_filters.BooleanFilter(field_name="left_on", lookup_expr="isnull", label=_("在职"))
-    region = django_filters.CharFilter(method="in_region", label=_("区划代码（含下级）"))
+    region = RegionSubtreeFilter(field_name="institution__region")
 
     class Meta:
         model = Staff
         fields = ["institution", "role", "active", "region"]
-
-    def in_region(self, qs: QuerySet, name: str, value: str) -> QuerySet:
-        return region_subtree(qs, "institution__region", value.strip()) if value.strip() else qs

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from supervision.audit.fields import EncryptedCharField
 from supervision.core.models import Region
 from supervision.core.policy import ACTING, ANY, LEAD, Allow, WriteRules
 from supervision.core.scoping import Scope, ScopedQuerySet
@@ -242,12 +243,16 @@ class Institution(models.Model):
 
 class Person(models.Model):
     """A natural person who appears in the registry (legal representative, principal, staff).
-    The ID number is never stored: ``id_hash`` (keyed HMAC) matches the same person across
-    institutions, ``id_masked`` is what pages show."""
+    The ID number is never stored in clear: ``id_hash`` (keyed HMAC) matches the same person
+    across institutions, ``id_masked`` is what pages show, ``id_number`` is encrypted."""
 
     name = models.CharField(_("姓名"), max_length=50)
     id_hash = models.CharField(_("身份证号码摘要"), max_length=64, unique=True, editable=False)
     id_masked = models.CharField(_("身份证号码"), max_length=18, editable=False)
+    # The full number, encrypted at rest (a Fernet token in the database), shown only through an
+    # audited unmasking with a reason (supervision/audit/unmask.py). Empty for persons recorded
+    # before numbers were kept encrypted.
+    id_number = EncryptedCharField(_("身份证号码（加密保存）"), max_length=18, blank=True, editable=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     # A person restriction binds in every institution (matched by the ID hash), so it has no
@@ -425,7 +430,10 @@ class Staff(models.Model):
     objects = ScopedQuerySet.as_manager()
     scope = INSTITUTION_SCOPE
     # Leaving, certificates and training records are registry facts (see KEEP).
-    write_rules = WriteRules(region="institution__region", actions={"keep": KEEP}, label="从业人员")
+    # Unmasking a staff member's ID number (with a reason, audited): the registry's keepers.
+    write_rules = WriteRules(
+        region="institution__region", actions={"keep": KEEP, "unmask": KEEP}, label="从业人员"
+    )
 
     class Meta:
         verbose_name = _("从业人员")
@@ -817,3 +825,22 @@ class ExitPlan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.institution} · {self.get_kind_display()} {self.effective_on}"
+
+
+def _register_revealable() -> None:
+    from supervision.audit.unmask import Revealable, register
+
+    from .personal import mask_id
+
+    register(
+        Revealable(
+            slug="staff-id",
+            model=Staff,
+            values=(("身份证号码", "person.id_number", mask_id),),
+            describe=lambda s: f"{s.institution.name} 从业人员 {s.person.name}",
+            back=lambda s: f"/institutions/{s.institution_id}/",
+        )
+    )
+
+
+_register_revealable()

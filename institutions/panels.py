@@ -48,3 +48,41 @@ def registry_panel(request: Any) -> dict[str, Any] | None:
         for key, label, query in rows
     ]
     return {"template": "institutions/_panel.html", "context": {"items": items}, "order": 30}
+
+
+# --- to-dos (supervision.core.workbench.register_todo) --------------------------------------------
+
+
+def filings_to_check(user: Any) -> Any:
+    """Filed institutions whose on-site check (备案后现场核查) is still open, soonest due first."""
+    from django.db.models import Subquery
+
+    clocks = awaiting_filing_check(OuterRef("pk"))
+    return (
+        Institution.objects.visible_to(user)
+        .annotate(check_due=Subquery(clocks.order_by("due").values("due")[:1]))
+        .filter(check_due__isnull=False)
+        .select_related("region")
+        .order_by("check_due", "pk")
+    )
+
+
+def _describe_filing_check(inst: Institution) -> dict[str, Any]:
+    from django.utils import timezone
+
+    return {
+        "title": f"{inst.name} · 备案后现场核查",
+        "subtitle": inst.region.full_name,
+        "url": reverse("institutions:onsite_check", args=[inst.pk]),
+        "due": inst.check_due,  # type: ignore[attr-defined]
+        "overdue": inst.check_due < timezone.localdate(),  # type: ignore[attr-defined]
+    }
+
+
+def register_todos() -> None:
+    from supervision.core.workbench import register_subject_url, register_todo
+
+    register_todo(
+        "verify", "institution.onsite_check", filings_to_check, _describe_filing_check, action="keep"
+    )
+    register_subject_url(Institution, lambda o: reverse("institutions:detail", args=[o.pk]))

@@ -126,7 +126,7 @@ def detail_sections(inst: Institution) -> list[dict[str, Any]]:
         section = fn(inst)
         if section:
             html = render_to_string(section["template"], section.get("context") or {})
-            out.append({"title": section["title"], "html": mark_safe(html)})
+            out.append({"title": section["title"], "html": mark_safe(html)})  # nosec B308 B703 # our own template, rendered with auto-escaping
     return out
 
 
@@ -535,7 +535,15 @@ def _refusal(request: HttpRequest, fs: PublicDirectoryFilter) -> HttpResponse | 
 
 @public_page
 def directory(request: HttpRequest) -> HttpResponse:
-    qs, fs, path = directory_queryset(request.GET)
+    params = request.GET
+    if "region" not in params:
+        # A first visit shows the deployment's own regions (a citizen of 阳谷 is not shown
+        # Tianjin); choosing 全部 in the region picker widens it explicitly.
+        from supervision.core.regionpicker import deployment_codes
+
+        params = params.copy()  # type: ignore[assignment]
+        params.setlist("region", deployment_codes())  # type: ignore[misc]
+    qs, fs, path = directory_queryset(params)
     if refused := _refusal(request, fs):
         return refused
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))

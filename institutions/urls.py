@@ -8,6 +8,7 @@ urlpatterns = [
     path("restrictions/", views.RestrictionListView.as_view(), name="restrictions"),
     path("new/", views.InstitutionCreateView.as_view(), name="create"),
     path("<int:pk>/", views.InstitutionDetailView.as_view(), name="detail"),
+    path("<int:pk>/file/<slug:key>/", views.institution_file_tab, name="file_tab"),
     path("<int:pk>/edit/", views.InstitutionEditView.as_view(), name="edit"),
     path("<int:pk>/filing/", views.FilingCreateView.as_view(), name="filing"),
     path("<int:pk>/filing/change/", views.ChangeFilingView.as_view(), name="filing_change"),

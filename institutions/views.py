@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any, cast
+from typing import Any
 
-from auditlog.models import LogEntry
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db.models import Model, Q, QuerySet
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -24,7 +22,8 @@ from supervision.core.scoping import get_visible_or_404
 from supervision.core.web import PolicyRequiredMixin, ScopedDetailView, ScopedListView
 from supervision.files import store as files
 
-from . import services
+from . import dossier, services
+from .file_tabs import incidents_with_labels
 from .filters import InstitutionFilter
 from .forms import (
     AppointmentForm,
@@ -42,28 +41,20 @@ from .forms import (
     StaffForm,
     TrainingRecordForm,
 )
+from .history import HISTORY_VERBS, field_label, readable_history  # noqa: F401  (kept importable here)
 from .models import (
     SCORE_SECTIONS,
     Appointment,
-    Certificate,
-    Drill,
-    EmergencyPlan,
-    ExitPlan,
     Filing,
     GradeLevel,
-    GradeRating,
-    IncidentReport,
     Institution,
     InstitutionRestriction,
     InstitutionStatus,
-    OnsiteCheck,
     PersonRestriction,
-    Recipient,
     Staff,
-    TrainingRecord,
     allowed_targets,
 )
-from .querysets import institution_list_queryset
+from .querysets import institution_list_queryset, with_badges
 
 
 def grade_label(obj: Any) -> str:
@@ -105,163 +96,59 @@ class InstitutionListView(ScopedListView):
 
 
 class InstitutionDetailView(ScopedDetailView):
-    """One institution with tabs: basic info, filings, staff, ratings, drills, clocks, history."""
+    """The institution's file (一户一档): header with badges and actions, and the tabs every app
+    registers (``institutions.dossier``), each with its count; ``?tab=`` opens one."""
 
     model = Institution
     template_name = "institutions/institution_detail.html"
     context_object_name = "institution"
 
     def base_queryset(self) -> QuerySet:
-        return Institution.objects.select_related("region__parent")
+        return with_badges(Institution.objects.select_related("region__parent"))
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        from supervision.deadlines.services import open_deadlines_for
-
         ctx = super().get_context_data(**kwargs)
         inst: Institution = self.object
-        ctx["filings"] = list(inst.filings.all())
-        for filing in ctx["filings"]:
-            filing.change_rows = [
-                (field_label(Institution, name), before, after)
-                for name, (before, after) in (filing.changes or {}).items()
-            ]
-        ctx["onsite_checks"] = list(inst.onsite_checks.all())
-        ctx["staff"] = list(
-            inst.staff.select_related("person")
-            .prefetch_related("certificates", "trainings")
-            .order_by("left_on", "role", "pk")
-        )
-        ctx["appointments"] = list(inst.appointments.select_related("person"))
-        ctx["ratings"] = list(inst.ratings.all())
-        ctx["plans"] = list(inst.emergency_plans.all())
-        ctx["drills"] = list(inst.drills.all())
-        ctx["incidents"] = incidents_with_labels(inst.incidents.all())
-        ctx["exits"] = list(inst.exits.all())
-        ctx["restrictions"] = list(inst.restrictions.all())
-        today = timezone.localdate()
-        person_ids = {s.person_id for s in ctx["staff"] if s.left_on is None} | {
-            a.person_id for a in ctx["appointments"] if a.ended_on is None
-        }
-        ctx["person_restrictions"] = list(
-            PersonRestriction.objects.filter(person_id__in=person_ids)
-            .active_on(today)
-            .select_related("person")
-        )
-        # Only the clocks this user may open (another department's clocks would answer 404).
-        ctx["deadlines"] = cast(Any, open_deadlines_for(inst)).visible_to(self.request.user)
+        user = self.request.user
+        file_tabs = dossier.tabs_with_counts(user, inst)
+        keys = [t["key"] for t in file_tabs]
+        active = self.request.GET.get("tab") or ""
+        if active not in keys:
+            active = keys[0] if keys else ""
+        # Every tab is rendered here (server-side, each its own queries, bounded by the number
+        # of tabs); ``?tab=`` opens one, and ``institutions:file_tab`` serves one tab alone.
+        for t in file_tabs:
+            t["html"] = render_tab(self.request, inst, t["key"])
+        ctx["file_tabs"] = file_tabs
+        ctx["active_tab"] = active
+        ctx["badges"] = dossier.badges_of(inst)
+        ctx["restrictions"] = [r for r in inst.restrictions.all() if r.is_active(timezone.localdate())]
         # The buttons: the template asks ``{% can institution "keep" %}`` and "report"; the
         # status steps offered are those of the table, to the posts that keep the registry.
-        keeps = policy.can(self.request.user, inst, "keep")
+        keeps = policy.can(user, inst, "keep")
         ctx["targets"] = allowed_targets(inst.status) if keeps else []
         ctx["S"] = InstitutionStatus
-        related: list[tuple[type[Model], list[int]]] = [
-            (Filing, [f.pk for f in ctx["filings"]]),
-            (OnsiteCheck, [c.pk for c in ctx["onsite_checks"]]),
-            (Staff, [s.pk for s in ctx["staff"]]),
-            (Certificate, [c.pk for s in ctx["staff"] for c in s.certificates.all()]),
-            (TrainingRecord, [t.pk for s in ctx["staff"] for t in s.trainings.all()]),
-            (Appointment, [a.pk for a in ctx["appointments"]]),
-            (GradeRating, [r.pk for r in ctx["ratings"]]),
-            (EmergencyPlan, [p.pk for p in ctx["plans"]]),
-            (Drill, [d.pk for d in ctx["drills"]]),
-            (IncidentReport, [i.pk for i in ctx["incidents"]]),
-            (ExitPlan, [e.pk for e in ctx["exits"]]),
-            (InstitutionRestriction, [r.pk for r in ctx["restrictions"]]),
-        ]
-        types = ContentType.objects.get_for_models(Institution, *(model for model, _ids in related))
-        history = Q(content_type=types[Institution], object_id=inst.pk)
-        for model, ids in related:
-            if ids:
-                history |= Q(content_type=types[model], object_id__in=ids)
-        entries = LogEntry.objects.filter(history).select_related("actor", "content_type")
-        ctx["history"] = readable_history(entries.order_by("-timestamp")[:100])
         return ctx
 
 
-# Chinese names of the service verbs recorded in the audit trail (``additional_data["verb"]``).
-HISTORY_VERBS: dict[str, str] = {
-    **services.VERB_LABELS,
-    "create": "新增",
-    "update": "修改信息",
-    "exit_suspend": "登记暂停服务及安置方案",
-    "exit_terminate": "登记终止服务及安置、财产处置方案",
-    "asset_disposal_supervise": "财产处置监管完毕",
-    "filing_submit": "提交备案材料",
-    "filing_change": "变更备案",
-    "discover_unfiled": "发现未备案开展服务",
-    "onsite_check": "现场核查",
-    "restrict": "记录限制措施",
-    "lift": "解除限制措施",
-    "appoint": "任命",
-    "appointment_end": "离任",
-    "staff_appoint": "登记从业人员",
-    "staff_leave": "从业人员离职",
-    "certificate_add": "登记资格证书",
-    "training": "登记培训记录",
-    "grade_rate": "等级评定",
-    "emergency_plan_add": "登记应急预案",
-    "drill_record": "录入应急演练",
-    "incident_report": "登记突发事件报告",
-}
+def render_tab(request: HttpRequest, inst: Institution, key: str) -> str:
+    tab = dossier.get_tab(key)
+    if tab is None:
+        raise Http404("没有这个栏目")
+    template, context = tab.render(request, inst)
+    return render_to_string(template, {"institution": inst, **context}, request=request)
 
 
-def field_label(model: type[Model], name: str) -> str:
-    """The verbose name of a concrete field (or the name itself)."""
-    try:
-        field = model._meta.get_field(name)
-    except FieldDoesNotExist:
-        return name
-    return str(getattr(field, "verbose_name", name))
-
-
-def _readable_value(field: Any, value: str) -> str:
-    if value in ("None", ""):
-        return "—"
-    choices = dict(getattr(field, "flatchoices", None) or ())
-    if choices:
-        return str(choices.get(value, choices.get(int(value) if value.isdigit() else value, value)))
-    if getattr(field, "get_internal_type", lambda: "")() == "BooleanField":
-        return "是" if value == "True" else "否"
-    return value
-
-
-def readable_history(entries: Iterable[LogEntry]) -> list[LogEntry]:
-    """Audit entries with the verb, the field names and choice values in Chinese
-    (``verb_label`` and ``readable_changes`` = [(field label, before, after)])."""
-    out = []
-    for entry in entries:
-        model = entry.content_type.model_class()
-        verb = (entry.additional_data or {}).get("verb", "")
-        entry.verb_label = HISTORY_VERBS.get(verb) or entry.get_action_display()
-        rows = []
-        for name, pair in (entry.changes_dict or {}).items():
-            if name == "id" or not isinstance(pair, list | tuple) or len(pair) != 2:
-                continue
-            try:
-                field: Any = model._meta.get_field(name) if model else None
-            except FieldDoesNotExist:
-                field = None
-            if field is not None and not getattr(field, "concrete", False):
-                field = None  # a reverse relation that happens to share the name
-            label = str(field.verbose_name) if field is not None else name
-            before, after = (str(v) if v is not None else "None" for v in pair)
-            rows.append((label, _readable_value(field, before), _readable_value(field, after)))
-        entry.readable_changes = rows
-        out.append(entry)
-    return out
-
-
-def incidents_with_labels(qs: Any) -> list[Any]:
-    """Incident reports with the Chinese names of the departments told and of those that
-    should have been told but were not."""
-    out = []
-    for report in qs:
-        report.reported_labels = [
-            str(Recipient(r).label) for r in report.reported_to if r in Recipient.values
-        ]
-        report.missing_labels = [str(Recipient(r).label) for r in report.missing_recipients]
-        out.append(report)
-    return out
+@login_required
+def institution_file_tab(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    """One tab of the institution file alone, as an htmx partial (to refresh it in place); a
+    plain request goes to the page with the tab open."""
+    inst = get_visible_or_404(Institution.objects.select_related("region"), request.user, pk=pk)
+    if dossier.get_tab(key) is None:
+        raise Http404("没有这个栏目")
+    if not request.headers.get("HX-Request"):
+        return redirect(f"{reverse('institutions:detail', args=[inst.pk])}?tab={key}")
+    return HttpResponse(render_tab(request, inst, key))
 
 
 class RestrictionListView(LoginRequiredMixin, TemplateView):

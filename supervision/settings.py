@@ -7,6 +7,7 @@ production shape (PostgreSQL via psycopg 3, Redis broker).
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -19,8 +20,23 @@ def env_bool(name: str, default: bool = False) -> bool:
     return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
 
 
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "dev-insecure-key-change-me-in-production-0123456789")
-DEBUG = env_bool("DJANGO_DEBUG", default=not os.environ.get("DJANGO_SECRET_KEY"))
+# DEBUG is off unless asked for: Django's DEBUG pages show settings and code, so only a
+# developer's own machine turns it on (`make run` sets DJANGO_DEBUG=true). The repository's
+# secret key (and .env.example's placeholder) is accepted only with DEBUG on, and by the test
+# suite (pytest sets PYTEST_VERSION; tests never serve); anything else refuses to start.
+DEV_SECRET_KEY = "dev-insecure-key-change-me-in-production-0123456789"  # nosec B105 # refused unless DEBUG is on
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", DEV_SECRET_KEY)
+DEBUG = env_bool("DJANGO_DEBUG", default=False)
+RUNNING_TESTS = "PYTEST_VERSION" in os.environ
+if not DEBUG and not RUNNING_TESTS and (SECRET_KEY == DEV_SECRET_KEY or SECRET_KEY.startswith("change-me")):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "DEBUG 关闭时不得使用仓库自带的默认密钥：请把 DJANGO_SECRET_KEY 设为至少 50 个随机字符"
+        "（本机开发请用 make run，或设置 DJANGO_DEBUG=true）。 / Refusing to start with DEBUG off "
+        "and the repository's default secret key: set DJANGO_SECRET_KEY to 50+ random characters "
+        "(for local development use `make run` or set DJANGO_DEBUG=true)."
+    )
 ALLOWED_HOSTS = [
     h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h
 ]
@@ -29,6 +45,10 @@ CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS",
 # Key for keyed hashes of personal identifiers (ID numbers). Separate from SECRET_KEY so that
 # rotating sessions does not orphan every stored hash.
 PERSONAL_DATA_KEY = os.environ.get("PERSONAL_DATA_KEY", SECRET_KEY)
+# The regions this deployment serves (12-digit codes, comma-separated): public pages default to
+# them and the public region picker offers nothing else (supervision/core/regionpicker.py).
+DEPLOYMENT_REGIONS = [c for c in os.environ.get("DEPLOYMENT_REGIONS", "371500000000").split(",") if c.strip()]
+CSRF_FAILURE_VIEW = "supervision.core.errors.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -39,7 +59,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -49,12 +71,14 @@ INSTALLED_APPS = [
     "django_htmx",
     # ground floor
     "supervision.core",
+    "supervision.accounts",
     "supervision.workcal",
     "supervision.deadlines",
     "supervision.documents",
     "supervision.referrals",
     "supervision.publicity",
     "supervision.files",
+    "supervision.audit",
     # domain floors
     "institutions",
     "institutions.reconciliation",
@@ -62,17 +86,25 @@ INSTALLED_APPS = [
     "inspections",
     "inspections.complaints",
     "inspections.rectification",
+    "funds",
+    "funds.deposits",
+    "funds.fundraising",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "supervision.audit.context.AuditMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "supervision.core.middleware.PortalLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # 12-hour absolute session limit; forced password change and two-factor steps first.
+    "supervision.accounts.middleware.AccountSecurityMiddleware",
     "supervision.core.middleware.QueryGuardMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -116,13 +148,18 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Password rules with Chinese messages (supervision/core/passwords.py): 12 characters, three of
+# four character classes, not common, not all digits, not like the user's own name.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    # Django's length rule with a Chinese message (see supervision/core/passwords.py).
+    {"NAME": "supervision.core.passwords.UserAttributeSimilarityValidator"},
     {"NAME": "supervision.core.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "supervision.core.passwords.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "supervision.core.passwords.CommonPasswordValidator"},
+    {"NAME": "supervision.core.passwords.NumericPasswordValidator"},
 ]
+# Password expiry in days (等保 asks for periodic change where the deployment's policy does);
+# 0 turns it off. An expired password sends its user to the change page before anything else.
+PASSWORD_EXPIRY_DAYS = int(os.environ.get("PASSWORD_EXPIRY_DAYS", "0"))
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "workbench"
 LOGOUT_REDIRECT_URL = "login"
@@ -135,13 +172,40 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
-# django-axes: 5 failures per user and per IP lock for 15 minutes.
-AXES_FAILURE_LIMIT = 5
-AXES_COOLOFF_TIME = 0.25  # hours
+# Absolute limit: a session ends 12 hours after its sign-in, however active
+# (supervision/accounts/middleware.py).
+SESSION_ABSOLUTE_SECONDS = int(os.environ.get("SESSION_ABSOLUTE_HOURS", "12")) * 3600
+
+# django-axes (supervision/accounts/lockout.py): 5 failures for one user name (from any address)
+# lock that user name for 15 minutes; only 50 failures from one address (any user names) lock
+# the address, so one office behind a shared address is not locked by one colleague's typos.
+AXES_USER_FAILURE_LIMIT = int(os.environ.get("AXES_USER_FAILURE_LIMIT", "5"))
+AXES_IP_FAILURE_LIMIT = int(os.environ.get("AXES_IP_FAILURE_LIMIT", "50"))
+AXES_FAILURE_LIMIT = AXES_USER_FAILURE_LIMIT
+AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_MINUTES", "15")) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "supervision.accounts.lockout.PortalAxesHandler"
+AXES_LOCKOUT_CALLABLE = "supervision.accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "supervision.accounts.lockout.client_ip"
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+# Reverse proxies in front of the portal that append to X-Forwarded-For (nginx with
+# ``proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for``): 0 = none, use REMOTE_ADDR.
+# Set it to exactly the number of proxies you run: one more lets clients choose their address.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
+# API tokens (django-rest-knox, supervision/accounts/tokens.py): digests only, expiring.
+REST_KNOX = {
+    "TOKEN_TTL": dt.timedelta(hours=float(os.environ.get("API_TOKEN_TTL_HOURS", "10"))),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
+}
+API_TOKENS_PER_USER = int(os.environ.get("API_TOKENS_PER_USER", "3"))
+API_TOKENS_END_WITH_WEB_LOGOUT = env_bool("API_TOKENS_END_WITH_WEB_LOGOUT", True)
+
+# Two-factor sign-in (TOTP, django-otp; supervision/accounts/web.py): off | optional | admins | all.
+TWO_FACTOR = os.environ.get("TWO_FACTOR", "off")
+OTP_TOTP_ISSUER = "养老服务综合监管平台"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -195,6 +259,9 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Listing terms end at midnight; an hourly run removes expired entries within the hour.
     "credit-listings-sweep": {"task": "credit.listings_sweep", "schedule": 3600.0},
     "rectification-escalate": {"task": "rectification.escalate_overdue", "schedule": 3600.0},
+    # Quarterly subsidy spot checks (003 4.): open the quarter's rounds and clocks (idempotent).
+    "funds-open-spot-checks": {"task": "funds.open_spot_checks", "schedule": 86400.0},
+    "funds-anomaly-rules": {"task": "funds.run_anomaly_rules", "schedule": 86400.0},
 }
 
 REST_FRAMEWORK = {
@@ -202,7 +269,7 @@ REST_FRAMEWORK = {
     # Token first: an unauthenticated or bad-token request answers 401 with
     # "WWW-Authenticate: Token" (DRF takes the header from the first class; session has none).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "supervision.accounts.tokens.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -212,12 +279,27 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "supervision.core.pagination.PortalPagination",
     "PAGE_SIZE": 50,
+    # JSON only: no browsable HTML API, no form posts (an upload endpoint names its own parser).
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # Per user and per API token (supervision/core/throttles.py); public views set their own.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "supervision.core.throttles.UserRateThrottle",
+        "supervision.core.throttles.TokenRateThrottle",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {
         "public": os.environ.get("PUBLIC_THROTTLE_RATE", "120/min"),
         "complaint": "10/hour",
+        "api_user": os.environ.get("API_USER_THROTTLE_RATE", "600/min"),
+        "api_token": os.environ.get("API_TOKEN_THROTTLE_RATE", "300/min"),
     },
 }
+# An API POST's Idempotency-Key and its first answer are kept this long (supervision/core/idempotency.py).
+IDEMPOTENCY_KEY_TTL_HOURS = float(os.environ.get("IDEMPOTENCY_KEY_TTL_HOURS", "24"))
+# ?page_size= is honoured up to this many rows (larger asks get this many).
+API_MAX_PAGE_SIZE = int(os.environ.get("API_MAX_PAGE_SIZE", "200"))
 SPECTACULAR_SETTINGS = {
     "TITLE": "养老服务综合监管平台 API",
     "DESCRIPTION": "Supervision portal for elderly-care services: staff API (/api/v1/) and public open data.",
@@ -249,6 +331,17 @@ SPECTACULAR_SETTINGS = {
         "RectificationNoticeStatusEnum": "inspections.rectification.models.NoticeStatus",
         "NoticeItemStateEnum": "inspections.rectification.models.ItemState",
         "PenaltyKindEnum": "inspections.rectification.models.PenaltyKind",
+        "ProgrammeKindEnum": "funds.models.claims.ProgrammeKind",
+        "ClaimStatusEnum": "funds.models.claims.ClaimStatus",
+        "FlagOutcomeEnum": "funds.models.claims.FlagOutcome",
+        "FeeKindEnum": "funds.deposits.models.FeeKind",
+        "RiskKindEnum": "funds.fundraising.models.RiskKind",
+        "RiskSourceEnum": "funds.fundraising.models.RiskSource",
+        "RiskLevelEnum": "funds.fundraising.models.RiskLevel",
+        "RegionLevelEnum": "supervision.core.models.RegionLevel",
+        "GradeLevelEnum": "institutions.models.GradeLevel",
+        "LineKindEnum": "funds.models.claims.LineKind",
+        "VerificationResultEnum": "institutions.reconciliation.models.VerifyResult",
     },
 }
 
@@ -264,8 +357,62 @@ if not DEBUG:
     SECURE_CONTENT_TYPE_NOSNIFF = True
     X_FRAME_OPTIONS = "DENY"
 
+# Behind TLS (the deployment's reverse proxy terminates HTTPS; .env.example sets these):
+# HTTP is redirected to HTTPS, browsers are told to use HTTPS only (HSTS) and cookies are
+# sent only over HTTPS (DJANGO_SECURE_COOKIES above). The proxy must set X-Forwarded-Proto
+# and strip any value a client sends; otherwise leave DJANGO_SECURE_PROXY_SSL_HEADER empty.
+# /healthz/ stays reachable over plain HTTP for the container's own health check.
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", False)
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", True)
+_proxy_header = os.environ.get("DJANGO_SECURE_PROXY_SSL_HEADER", "").strip()
+SECURE_PROXY_SSL_HEADER = (_proxy_header, "https") if _proxy_header else None
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp 4): scripts only from this origin, never inline, so an
+# injected <script> or on*= handler does not run. Templates load every script from static/js.
+# Inline style attributes are still allowed (Bootstrap utilities, ECharts); they cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
 # Spreadsheet imports (supervision/core/spreadsheets.py): refused before any reader opens them
 # when larger than this, inflating beyond this (a zip bomb), or longer than this many rows.
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", 50 * 1024 * 1024))
 IMPORT_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("IMPORT_MAX_UNCOMPRESSED_BYTES", 200 * 1024 * 1024))
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", 200_000))
+
+# --- The audit trail and personal data (supervision/audit; README "Security") -------------------
+# Row changes carry the request id of the request that made them (auditlog's correlation id).
+AUDITLOG_CID_GETTER = "supervision.audit.context.current_request_id"
+# 网络安全法 art. 21: logs are kept at least six months; archive_audit refuses anything younger.
+AUDIT_RETENTION_DAYS = max(180, int(os.environ.get("AUDIT_RETENTION_DAYS", "180")))
+AUDIT_ARCHIVE_DIR = os.environ.get("AUDIT_ARCHIVE_DIR", str(BASE_DIR / "private" / "audit-archive"))
+# HMAC key signing archive manifests; separate from SECRET_KEY and kept by the audit administrator.
+AUDIT_ARCHIVE_KEY = os.environ.get("AUDIT_ARCHIVE_KEY", "dev-insecure-audit-archive-key")
+# Fernet key (urlsafe base64 of 32 bytes) encrypting ID and mobile numbers at rest; keep it
+# apart from the database backups. The dev default is refused when DEBUG is off. Generate:
+#   python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"
+DEV_PERSONAL_DATA_ENCRYPTION_KEY = "ZGV2LWluc2VjdXJlLXBlcnNvbmFsLWRhdGEta2V5ISE="
+PERSONAL_DATA_ENCRYPTION_KEY = os.environ.get(
+    "PERSONAL_DATA_ENCRYPTION_KEY", DEV_PERSONAL_DATA_ENCRYPTION_KEY
+)
+# Fixed when the settings load (the test runner later turns DEBUG off for every test).
+REFUSE_DEV_KEYS = not DEBUG and not RUNNING_TESTS
+# The refusal is in supervision/audit/keys.py (a system check for every manage.py command
+# and the first use of the key in a running server), so that an image build may still run
+# collectstatic with DEBUG off and no keys.

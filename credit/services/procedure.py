@@ -9,6 +9,7 @@ on notice, met by a statement or by the review, with staged reminders before it 
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
 import logging
@@ -30,7 +31,7 @@ from supervision.core.models import Department, Domain, Region, RegionLevel, Rem
 from supervision.core.transitions import transition
 from supervision.deadlines.services import deadline_meet, deadline_open, deadline_waive, open_deadlines_for
 
-from ..documents import allocate_decision_number, render_decision_pdf
+from ..documents import allocate_decision_number, issue_notice, render_decision_pdf
 from ..models import (
     GROUNDS,
     IN_FORCE_STATES,
@@ -261,6 +262,11 @@ def proposal_notify(proposal: ListingProposal, *, actor: Any, on: dt.date | None
                 note=p.number,
             )
             note = f"陈述申辩截止 {clock.due:%Y-%m-%d}"
+            # The 告知书 states the date and the period: render a copy carrying them, and let
+            # the transition below write the row.
+            shown = copy.copy(p)
+            shown.notified_on, shown.objection_workdays = on, days
+            issue_notice(shown, _issuer(actor, p), on=on, days=days, due=clock.due, actor=actor)
         else:
             note = ""  # the transition refuses the step below
         _forget_clock(p)

@@ -29,14 +29,18 @@ class ComplaintSerializer(serializers.ModelSerializer):
     complainant_name = serializers.SerializerMethodField()
     complainant_phone = serializers.SerializerMethodField()
     institution_credit_code = serializers.CharField(
-        source="institution.credit_code", default=None, read_only=True
+        source="institution.credit_code", default=None, read_only=True, allow_null=True
     )
     handling_department_code = serializers.CharField(
-        source="handling_department.code", default=None, read_only=True
+        source="handling_department.code", default=None, read_only=True, allow_null=True
     )
-    handling_region_code = serializers.CharField(source="handling_region.code", default=None, read_only=True)
+    handling_region_code = serializers.CharField(
+        source="handling_region.code", default=None, read_only=True, allow_null=True
+    )
     region_code = serializers.CharField(source="region.code", read_only=True)
-    merged_into_code = serializers.CharField(source="merged_into.tracking_code", default=None, read_only=True)
+    merged_into_code = serializers.CharField(
+        source="merged_into.tracking_code", default=None, read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Complaint
@@ -172,7 +176,7 @@ class ComplaintViewSet(ScopedReadOnlyViewSet):
             region = Region.objects.filter(code=str(data["region"]).strip()).first()
             if region is None:
                 raise DRFValidationError({"region": ["未找到该区划代码。"]})
-            data["region"] = str(region.pk)
+            data["region"] = region.code  # the form's region picker reads the code
         form = HotlineForm(data=data)
         if not form.is_valid():
             raise DRFValidationError({k: [str(m) for m in v] for k, v in form.errors.items()})

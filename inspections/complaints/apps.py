@@ -16,10 +16,11 @@ class ComplaintsConfig(AppConfig):
         from supervision.publicity.registry import register_public_section
 
         from . import public_data
-        from .models import Complaint
+        from .models import Complaint, ComplaintPhoto
         from .services import risk_source
 
         auditlog.register(Complaint)
+        auditlog.register(ComplaintPhoto)
         register_risk_source(risk_source)  # complaint counts raise the draw's risk class
         public_data.register()
         register_public_section(

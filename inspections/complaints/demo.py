@@ -39,7 +39,7 @@ def seed(stdout: Any) -> None:
     # Civil affairs takes the 12345 orders of its county; the routing sends this one on.
     services.complaint_register_hotline(
         actor=staff.get("yanggu_mz", SYSTEM),
-        hotline_number="12345-DEMO-0087",
+        hotline_number="12345-20261125-0087",
         content="来电人反映机构食堂饭菜变质，近两天有几位老人腹泻。",
         institution=homes[1],
         category="food",

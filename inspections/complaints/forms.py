@@ -7,7 +7,8 @@ from django import forms
 from django.db.models import Q
 
 from institutions.models import Institution
-from supervision.core.models import Department, Region, RegionLevel
+from supervision.core.models import Department, RegionLevel
+from supervision.core.regionpicker import RegionPickerField
 from supervision.core.widgets import IsoDateInput
 
 from .models import Category, Outcome
@@ -24,13 +25,30 @@ def _style(form: forms.Form) -> None:
         field.widget.attrs.setdefault("class", css)
 
 
-def region_choices() -> forms.ModelChoiceField:
-    return forms.ModelChoiceField(
-        label="发生地（县、市、区或乡镇、街道）",
-        queryset=Region.objects.filter(level__in=[RegionLevel.COUNTY, RegionLevel.TOWNSHIP]).order_by("code"),
-        required=False,
-        empty_label="请选择",
+PLACE_LEVELS = (RegionLevel.COUNTY, RegionLevel.TOWNSHIP)
+PLACE_LABEL = "发生地（县、市、区或乡镇、街道）"
+
+
+def region_choices(public: bool = True) -> RegionPickerField:
+    """The place of a complaint: the cascading region picker (省 → 市 → 县 → 乡镇), limited to
+    the deployment's regions on the public form, to the user's jurisdiction on staff forms."""
+    return RegionPickerField(
+        label=PLACE_LABEL, public=public, levels=PLACE_LEVELS, check_scope=False, empty_label="请选择"
     )
+
+
+class MultiplePhotoInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Up to ``services.MAX_PHOTOS`` photos; the private file store checks each one."""
+
+    widget = MultiplePhotoInput
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        files = data if isinstance(data, (list, tuple)) else ([data] if data else [])
+        return [super(PhotosField, self).clean(f, initial) for f in files if f]
 
 
 class ComplaintIntakeForm(forms.Form):
@@ -52,6 +70,16 @@ class ComplaintIntakeForm(forms.Form):
             "min_length": "投诉内容至少 10 个字，请说明时间、地点和具体问题。",
         },
     )
+    photos = PhotosField(
+        label="现场照片（选填，最多 3 张）",
+        required=False,
+        help_text="可用手机直接拍照上传；照片中的位置等信息会被去除，仅承办部门可见。",
+    )
+    anonymous = forms.BooleanField(
+        label="匿名投诉（不留姓名和电话）",
+        required=False,
+        help_text="选择匿名后，不保存您的姓名和电话；承办部门无法与您联系核实，请尽量写清时间、地点和具体问题。",
+    )
     name = forms.CharField(label="您的姓名（选填）", max_length=50, required=False)
     phone = forms.CharField(
         label="联系电话（选填）",
@@ -62,11 +90,15 @@ class ComplaintIntakeForm(forms.Form):
     # Honeypot: hidden from people (CSS and aria-hidden), filled by naive bots.
     website = forms.CharField(label="网址", required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.institution: Institution | None = None
         _style(self)
         self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+        self.fields["photos"].widget.attrs.update(
+            {"accept": "image/jpeg,image/png,image/webp", "capture": "environment", "class": "form-control"}
+        )
+        self.fields["anonymous"].widget.attrs.update({"class": "form-check-input", "data-anonymous": "1"})
 
     def clean_phone(self) -> str:
         phone = re.sub(r"\s", "", self.cleaned_data.get("phone", ""))
@@ -81,6 +113,8 @@ class ComplaintIntakeForm(forms.Form):
         code = (data.get("credit_code") or "").strip().upper()
         name = (data.get("institution_name") or "").strip()
         region = data.get("region")
+        if data.get("anonymous"):
+            data["name"] = data["phone"] = ""  # never kept, whatever was typed
         inst = None
         if code:
             inst = (
@@ -102,13 +136,31 @@ class ComplaintIntakeForm(forms.Form):
             self.add_error("institution_name", "请填写被投诉机构名称。")
         if inst is None and region is None and not self.errors:
             self.add_error("region", "请选择发生地所在县（市、区）或乡镇（街道）。")
+        elif (
+            inst is None
+            and region is not None
+            and self.fields["region"].widget.public
+            and not self._in_scope(region)
+        ):
+            self.add_error("region", "所选发生地不在本平台受理范围内，请拨打 12345 政务服务便民热线反映。")
         self.institution = inst
         return data
+
+    def _in_scope(self, region: Any) -> bool:
+        """A place typed on the public form must lie in the deployment's regions (staff forms
+        leave it to the write policy, which judges the place with the post)."""
+        widget = self.fields["region"].widget
+        if not widget.public:
+            return True
+        roots = widget.roots()
+        return roots is None or any(r.contains(region) for r in roots)
 
     def intake(self) -> dict[str, Any]:
         """The cleaned complaint, as the keyword arguments of the intake services."""
         d = self.cleaned_data
+        extra: dict[str, Any] = {k: d[k] for k in ("anonymous", "photos") if k in self.fields}
         return {
+            **extra,
             "content": d["content"],
             "region": d["region"],
             "institution": self.institution,
@@ -126,11 +178,14 @@ class HotlineForm(ComplaintIntakeForm):
     )
     field_order = ["hotline_number"]
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        del self.fields["website"]
+        for name in ("website", "photos", "anonymous"):
+            del self.fields[name]
         self.fields["name"].label = "来电人姓名"
         self.fields["phone"].label = "来电号码"
+        # the operator picks the place inside their own jurisdiction
+        self.fields["region"] = region_choices(public=False).bind(user)
 
 
 class ReferralIntakeForm(forms.Form):
@@ -150,10 +205,10 @@ class ReassignForm(forms.Form):
     to_department = forms.ModelChoiceField(
         label="改派至部门", queryset=Department.objects.all(), empty_label="请选择"
     )
-    to_region = forms.ModelChoiceField(
+    to_region = RegionPickerField(
         label="承办辖区（留空为原辖区）",
-        queryset=Region.objects.filter(level__lte=RegionLevel.COUNTY),
-        required=False,
+        levels=(RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.COUNTY),
+        empty_label="原辖区",
     )
     reason = forms.CharField(
         label="改派理由",
@@ -161,9 +216,10 @@ class ReassignForm(forms.Form):
         error_messages={"required": "请填写改派理由。"},
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _style(self)
+        self.fields["to_region"].bind(user)  # type: ignore[attr-defined]  # the user's jurisdiction, not all of China
 
 
 class MergeForm(forms.Form):

@@ -2,8 +2,9 @@
 remit matrix to the department that answers for its domain in the institution's county
 (民政牵头、归口负责), with a 5-working-day feedback clock (003 10.).
 
-The complainant's name and phone are personal data: stored, shown in full only to the handling
-department, masked for every other member of staff, never public."""
+The complainant's name and phone are personal data: the phone is encrypted at rest; both are
+masked on staff pages, shown in full only to the handling department's acting posts after they
+give a reason (each unmasking audited, supervision/audit/unmask.py), never public."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from institutions.models import Institution
+from supervision.audit.fields import EncryptedCharField
 from supervision.core.models import Department, Domain, Region
 from supervision.core.policy import ACTING, LEAD, OWNER, Allow, WriteRules
 from supervision.core.scoping import Scope, ScopedQuerySet
@@ -129,7 +131,10 @@ class Complaint(models.Model):
     )
     content = models.TextField(_("投诉内容"))
     complainant_name = models.CharField(_("投诉人姓名"), max_length=50, blank=True)
-    complainant_phone = models.CharField(_("投诉人电话"), max_length=30, blank=True)
+    # 匿名投诉: the complainant chose not to give a name or phone; none is stored.
+    anonymous = models.BooleanField(_("匿名投诉"), default=False)
+    # Encrypted at rest (a Fernet token in the database); masked on pages unless unmasked.
+    complainant_phone = EncryptedCharField(_("投诉人电话"), max_length=30, blank=True)
     handling_department = models.ForeignKey(
         Department,
         null=True,
@@ -191,6 +196,8 @@ class Complaint(models.Model):
             "close": _HANDLER,
             "merge": _HANDLER,
             "inspect": _HANDLER,
+            # Seeing the complainant's name and phone in full (with a reason, audited).
+            "unmask": _HANDLER,
             # 民政牵头、归口负责 (003 10.): the lead department routes a misrouted complaint on.
             "reassign": (*_HANDLER, Allow(ACTING, LEAD)),
             # Intake of a 12345 work order: civil affairs takes the hotline's orders for the
@@ -251,3 +258,44 @@ class ComplaintEvent(StepEvent):
     @property
     def step_label(self) -> str:
         return VERBS.get(self.step) or super().step_label
+
+
+class ComplaintPhoto(models.Model):
+    """A photo a complainant sent with the complaint, kept in the private file store (type by
+    content, EXIF stripped, SHA-256). Staff who may see the complaint may download it."""
+
+    complaint = models.ForeignKey(
+        Complaint, on_delete=models.CASCADE, related_name="photos", verbose_name=_("投诉")
+    )
+    file = models.CharField(_("存储名"), max_length=200)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    original_name = models.CharField(_("原文件名"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("投诉照片")
+        verbose_name_plural = _("投诉照片")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.original_name or self.file
+
+
+def _register_revealable() -> None:
+    from supervision.audit.unmask import Revealable, register
+    from supervision.publicity.masking import mask_name, mask_phone
+
+    register(
+        Revealable(
+            slug="complainant",
+            model=Complaint,
+            values=(
+                ("投诉人姓名", "complainant_name", mask_name),
+                ("投诉人电话", "complainant_phone", mask_phone),
+            ),
+            describe=lambda c: f"投诉 {c.tracking_code} 的投诉人",
+            back=lambda c: f"/inspections/complaints/{c.pk}/",
+        )
+    )
+
+
+_register_revealable()

@@ -5,6 +5,9 @@ complainant, no staff names."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -26,16 +29,55 @@ def complaint_form(request: HttpRequest) -> HttpResponse:
     chosen = None
     code = request.GET.get("institution", "").strip().upper()
     if code:
-        chosen = Institution.objects.filter(credit_code=code, status__in=PUBLIC_STATUSES).first()
+        chosen = (
+            Institution.objects.filter(credit_code=code, status__in=PUBLIC_STATUSES)
+            .select_related("region__parent__parent__parent")
+            .first()
+        )
         if chosen is not None:
-            initial = {"credit_code": chosen.credit_code, "institution_name": chosen.name}
-    form = ComplaintIntakeForm(request.POST or None, initial=initial)
+            # opened from the institution's public page: its place and address come with it
+            initial = {
+                "credit_code": chosen.credit_code,
+                "institution_name": chosen.name,
+                "institution_address": chosen.address,
+                "region": chosen.region.code,
+            }
+    form = ComplaintIntakeForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST":
+        chosen = chosen or _posted_institution(request)
         if form.is_valid():
-            c = services.complaint_submit_public(**form.intake())
-            return redirect(f"/public/complaints/track/{c.tracking_code}/?new=1")
-        return render(request, "public/complaint_form.html", {"form": form, "chosen": chosen}, status=400)
-    return render(request, "public/complaint_form.html", {"form": form, "chosen": chosen})
+            try:
+                c = services.complaint_submit_public(**form.intake())
+            except ValidationError as exc:  # a photo the file store refused
+                _add_errors(form, exc)
+            else:
+                return redirect(f"/public/complaints/track/{c.tracking_code}/?new=1")
+        return render(request, "public/complaint_form.html", _context(form, chosen), status=400)
+    return render(request, "public/complaint_form.html", _context(form, chosen))
+
+
+def _posted_institution(request: HttpRequest) -> Institution | None:
+    code = request.POST.get("credit_code", "").strip().upper()
+    if not code:
+        return None
+    return (
+        Institution.objects.filter(credit_code=code, status__in=PUBLIC_STATUSES)
+        .select_related("region")
+        .first()
+    )
+
+
+def _add_errors(form: ComplaintIntakeForm, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _context(form: ComplaintIntakeForm, chosen: Institution | None) -> dict[str, Any]:
+    place = chosen.region.full_name() if chosen is not None else ""
+    return {"form": form, "chosen": chosen, "place": place, "max_photos": services.MAX_PHOTOS}
 
 
 @throttle("public")
@@ -48,6 +90,16 @@ def track(request: HttpRequest) -> HttpResponse:
 
 @throttle("public")
 def status(request: HttpRequest, code: str) -> HttpResponse:
+    return _status_page(request, code, "public/complaint_status.html")
+
+
+@throttle("public")
+def receipt(request: HttpRequest, code: str) -> HttpResponse:
+    """The receipt to print: tracking code, date, state and due date (no content, no complainant)."""
+    return _status_page(request, code, "public/complaint_receipt.html")
+
+
+def _status_page(request: HttpRequest, code: str, template: str) -> HttpResponse:
     c = (
         Complaint.objects.select_related(
             "handling_department", "handling_region", "institution", "merged_into"
@@ -67,5 +119,6 @@ def status(request: HttpRequest, code: str) -> HttpResponse:
         "reply": scrub(answer.reply) if answer.state in (State.REPLIED, State.CLOSED) else "",
         "institution": c.institution.name if c.institution else scrub(c.institution_name),
         "new": request.GET.get("new") == "1",
+        "track_url": request.build_absolute_uri(f"/public/complaints/track/{c.tracking_code}/"),
     }
-    return render(request, "public/complaint_status.html", ctx)
+    return render(request, template, ctx)

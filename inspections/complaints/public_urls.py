@@ -7,4 +7,5 @@ urlpatterns = [
     path("", public.complaint_form, name="form"),
     path("track/", public.track, name="track"),
     path("track/<str:code>/", public.status, name="status"),
+    path("track/<str:code>/print/", public.receipt, name="receipt"),
 ]

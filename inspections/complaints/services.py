@@ -186,9 +186,15 @@ def _create(
     referral: Any = None,
     actor: Any = None,
     received_at: dt.datetime | None = None,
+    anonymous: bool = False,
+    photos: Any = (),
 ) -> Complaint:
     """Insert a received complaint and route it (as the system). ``actor`` is the member of
-    staff who registered it (None for the public form); callers have asked the policy."""
+    staff who registered it (None for the public form); callers have asked the policy.
+
+    ``anonymous``: no name or phone is stored, whatever was typed. ``photos``: uploads kept in
+    the private file store (images only, at most ``MAX_PHOTOS``); a refused one refuses the
+    complaint with the store's Chinese reason, and nothing is kept."""
     content = (content or "").strip()
     if not content:
         raise ValidationError({"content": "请填写投诉内容。"})
@@ -214,8 +220,9 @@ def _create(
             category=category or (domain.code if domain else ""),
             domain=domain,
             content=content,
-            complainant_name=complainant_name.strip(),
-            complainant_phone=complainant_phone.strip(),
+            complainant_name="" if anonymous else complainant_name.strip(),
+            complainant_phone="" if anonymous else complainant_phone.strip(),
+            anonymous=anonymous,
             received_at=received_at or timezone.now(),
             created_by=user if getattr(user, "is_authenticated", False) else None,
         )
@@ -226,9 +233,14 @@ def _create(
             note=str(Channel(channel).label),
             actor=user if getattr(user, "is_authenticated", False) else None,
         )
-        # Routing by the remit matrix is the system's, whoever registered the complaint.
-        complaint_route(complaint, actor=policy.SYSTEM)
-        complaint.refresh_from_db()
+        kept = _keep_photos(complaint, photos, user)
+        try:
+            # Routing by the remit matrix is the system's, whoever registered the complaint.
+            complaint_route(complaint, actor=policy.SYSTEM)
+            complaint.refresh_from_db()
+        except BaseException:
+            _forget(kept)  # the rows roll back with the complaint; the files must go too
+            raise
     return complaint
 
 
@@ -238,6 +250,42 @@ class _nullcontext:
 
     def __exit__(self, *exc: Any) -> None:
         return None
+
+
+MAX_PHOTOS = 3
+
+
+def _forget(names: list[str]) -> None:
+    from supervision.files import store
+
+    for name in names:
+        store.path(name).unlink(missing_ok=True)
+
+
+def _keep_photos(complaint: Complaint, photos: Any, user: Any) -> list[str]:
+    """Store the photos and link them to the complaint; the stored names are returned."""
+    from supervision.files import store
+
+    from .models import ComplaintPhoto
+
+    photos = [p for p in (photos or ()) if p]
+    if len(photos) > MAX_PHOTOS:
+        raise ValidationError({"photos": f"最多上传 {MAX_PHOTOS} 张照片。"})
+    kept: list[str] = []
+    try:
+        for upload in photos:
+            stored = store.store(upload, accept=store.IMAGES, area="complaints", actor=user, field="photos")
+            kept.append(stored.name)
+            ComplaintPhoto.objects.create(
+                complaint=complaint,
+                file=stored.name,
+                sha256=stored.sha256,
+                original_name=stored.original_name,
+            )
+    except BaseException:
+        _forget(kept)
+        raise
+    return kept
 
 
 def complaint_submit_public(
@@ -251,9 +299,11 @@ def complaint_submit_public(
     name: str = "",
     phone: str = "",
     received_at: dt.datetime | None = None,
+    anonymous: bool = False,
+    photos: Any = (),
 ) -> Complaint:
     """A complaint from the public web form (no login: anyone may complain); the caller shows
-    the tracking code."""
+    the tracking code. An anonymous complaint keeps no name or phone."""
     return _create(
         channel=Channel.WEB,
         content=content,
@@ -265,6 +315,8 @@ def complaint_submit_public(
         complainant_name=name,
         complainant_phone=phone,
         received_at=received_at,
+        anonymous=anonymous,
+        photos=photos,
     )
 
 

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -24,11 +25,15 @@ from .models import Complaint
 
 
 def complainant_for(user: Any, c: Complaint) -> dict[str, str]:
-    """The complainant as ``user`` may see them: in full for the handling department, masked
-    for every other member of staff."""
-    if services.is_handler(user, c):
-        return {"name": c.complainant_name, "phone": c.complainant_phone, "masked": ""}
-    return {"name": mask_name(c.complainant_name), "phone": mask_phone(c.complainant_phone), "masked": "1"}
+    """The complainant as ``user`` sees them on the page: masked for every member of staff; the
+    handling department's acting posts may unmask them with a reason (audited, /audit/reveal/)."""
+    may_unmask = bool(c.complainant_name or c.complainant_phone) and policy.can(user, c, "unmask")
+    return {
+        "name": mask_name(c.complainant_name),
+        "phone": mask_phone(c.complainant_phone),
+        "masked": "" if services.is_handler(user, c) else "1",
+        "may_unmask": "1" if may_unmask else "",
+    }
 
 
 class ComplaintList(ScopedListView):
@@ -85,6 +90,18 @@ def _get(request: HttpRequest, pk: int) -> Complaint:
 
 
 @login_required
+def complaint_photo(request: HttpRequest, pk: int, photo: int) -> HttpResponseBase:
+    """A photo sent with the complaint, to whoever may see the complaint (else 404)."""
+    from django.shortcuts import get_object_or_404
+
+    from supervision.files import store
+
+    c = _get(request, pk)
+    item = get_object_or_404(c.photos, pk=photo)
+    return store.download(item.file, filename=item.original_name, inline=True)
+
+
+@login_required
 def complaint_detail(request: HttpRequest, pk: int, forms: dict[str, Any] | None = None) -> HttpResponse:
     c = _get(request, pk)
     handler = services.is_handler(request.user, c)
@@ -97,8 +114,9 @@ def complaint_detail(request: HttpRequest, pk: int, forms: dict[str, Any] | None
         "findings": c.findings if handler else scrub(c.findings),
         "events": c.events.select_related("to_department", "to_region", "actor"),
         "duplicates": c.duplicates.all(),
+        "photos": c.photos.all(),
         "is_handler": handler,
-        "reassign_form": forms.get("reassign") or ReassignForm(),
+        "reassign_form": forms.get("reassign") or ReassignForm(user=request.user),
         "merge_form": forms.get("merge") or MergeForm(),
         "reply_form": forms.get("reply") or ReplyForm(),
         "inspection_form": forms.get("inspection")
@@ -145,7 +163,7 @@ def complaint_reassign(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         "reassign",
-        ReassignForm(request.POST),
+        ReassignForm(request.POST, user=request.user),
         lambda d: services.complaint_reassign(
             c,
             actor=request.user,
@@ -244,7 +262,11 @@ def referral_intake(request: HttpRequest) -> HttpResponse:
         request,
         "complaints/hotline_form.html",
         {
-            "form": HotlineForm() if policy.can_ever(request.user, Complaint, "intake_hotline") else None,
+            "form": (
+                HotlineForm(user=request.user)
+                if policy.can_ever(request.user, Complaint, "intake_hotline")
+                else None
+            ),
             "referral_form": form,
         },
         status=400,
@@ -262,7 +284,7 @@ def hotline_intake(request: HttpRequest) -> HttpResponse:
         may_hotline or policy.can_ever(request.user, Complaint, "intake_referral")
     ):
         policy.require_ever(request.user, Complaint, "intake_hotline")
-    form = HotlineForm(request.POST or None)
+    form = HotlineForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:

@@ -84,7 +84,7 @@ class NoticeItemSerializer(serializers.ModelSerializer):
 class NoticeSerializer(serializers.ModelSerializer):
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     institution_name = serializers.CharField(source="institution.name", read_only=True)
-    credit_code = serializers.CharField(source="institution.credit_code", read_only=True)
+    credit_code = serializers.CharField(source="institution.credit_code", read_only=True, allow_null=True)
     issuer = serializers.CharField(source="issuer_name", read_only=True)
     items = NoticeItemSerializer(many=True, read_only=True)
 
@@ -218,7 +218,7 @@ class PenaltySerializer(serializers.ModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     appeal_status_display = serializers.CharField(source="get_appeal_status_display", read_only=True)
     institution_name = serializers.CharField(source="institution.name", read_only=True)
-    credit_code = serializers.CharField(source="institution.credit_code", read_only=True)
+    credit_code = serializers.CharField(source="institution.credit_code", read_only=True, allow_null=True)
     department = serializers.CharField(source="department.code", read_only=True)
 
     class Meta:

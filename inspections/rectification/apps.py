@@ -47,6 +47,9 @@ class RectificationConfig(AppConfig):
         ):
             auditlog.register(model)
         register_panel(rectification_panel)
+        from .panels import register_todos
+
+        register_todos()
 
         from institutions.public import register_public_detail_section
 
@@ -62,6 +65,14 @@ class RectificationConfig(AppConfig):
         from supervision.core.transitions import register_verbs
 
         register_verbs(VERBS)
+
+        from credit.penalties import register_penalty_recorder
+
+        from .models import PenaltyKind
+        from .services.penalties import penalty_record
+
+        # funds (a peer on the top floor) records the penalty of a subsidy fraud through here.
+        register_penalty_recorder(penalty_record, kinds=PenaltyKind.choices)
         # Importing the services registers the escalation stage handler of the item clock
         # (``services.suspension.item_escalated``) with the deadline engine, once per process.
         from . import services  # noqa: F401

@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 
 from inspections.public import expired_between, expiry, feed_events, in_order
 from institutions.personal import mask_name
+from supervision.core.department_titles import official_names
 from supervision.publicity.registry import (
     Column,
     PublicDataset,
@@ -42,13 +43,15 @@ from .models import AppealStatus, NoticeStatus, Penalty, RectificationNotice
 
 
 def result_rows(page: Any) -> list[dict[str, Any]]:
+    page = list(page)
+    names = official_names((n.issuing_department, n.issuing_region) for n in page)
     return [
         {
             "id": n.pk,
             "institution_name": n.institution.name,
             "credit_code": n.institution.credit_code,
             "number": n.number,
-            "issuer": n.issuer_name,
+            "issuer": names.get((n.issuing_department_id, n.issuing_region_id), n.issuer_name),
             "issued_on": n.issued_on,
             "items": n.item_count,
             "closed_on": n.closed_at.date() if n.closed_at else None,
@@ -60,6 +63,8 @@ def result_rows(page: Any) -> list[dict[str, Any]]:
 
 
 def penalty_rows(page: Any) -> list[dict[str, Any]]:
+    page = list(page)
+    names = official_names((p.department, p.region) for p in page)
     return [
         {
             "id": p.pk,
@@ -71,7 +76,7 @@ def penalty_rows(page: Any) -> list[dict[str, Any]]:
             "fine_amount": p.fine_amount,
             "legal_basis": p.legal_basis,
             "decided_on": p.decided_on,
-            "authority": f"{p.region.name}{p.department.name}",
+            "authority": names.get((p.department_id, p.region_id), f"{p.region.name}{p.department.name}"),
             "appeal": p.get_appeal_status_display(),
             "published_on": p.published_on,
             "published_until": p.published_until,

@@ -230,7 +230,7 @@ class WorkItemSerializer(serializers.ModelSerializer):
     region_name = serializers.CharField(source="region.name", read_only=True)
     action_display = serializers.CharField(source="get_action_display", read_only=True)
     result_display = serializers.CharField(source="get_result_display", read_only=True)
-    verified_by: serializers.Field = serializers.StringRelatedField(read_only=True)
+    verified_by: serializers.Field = serializers.StringRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = WorkItem

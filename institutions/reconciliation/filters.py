@@ -6,7 +6,7 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from institutions.filters import region_subtree
+from supervision.core.filters import BoundedFilterSet, RegionSubtreeFilter
 
 from .models import (
     Classification,
@@ -21,7 +21,7 @@ from .models import (
 )
 
 
-class RunFilter(django_filters.FilterSet):
+class RunFilter(BoundedFilterSet):
     status = django_filters.ChoiceFilter(choices=RunStatus.choices, label=_("状态"))
     coverage = django_filters.ChoiceFilter(choices=ListCoverage.choices, label=_("名单范围"))
 
@@ -30,7 +30,7 @@ class RunFilter(django_filters.FilterSet):
         fields = ["status", "source", "coverage"]
 
 
-class RowFilter(django_filters.FilterSet):
+class RowFilter(BoundedFilterSet):
     q = django_filters.CharFilter(method="search", label=_("名称或信用代码"))
     classification = django_filters.ChoiceFilter(choices=Classification.choices, label=_("分类"))
     review = django_filters.ChoiceFilter(choices=ReviewState.choices[1:], label=_("复核"))
@@ -45,9 +45,9 @@ class RowFilter(django_filters.FilterSet):
         return qs.filter(Q(name__icontains=value) | Q(credit_code__icontains=value.upper())) if value else qs
 
 
-class WorkItemFilter(django_filters.FilterSet):
+class WorkItemFilter(BoundedFilterSet):
     q = django_filters.CharFilter(method="search", label=_("名称或信用代码"))
-    region = django_filters.CharFilter(method="in_region", label=_("区划代码（含下级）"))
+    region = RegionSubtreeFilter(field_name="region")
     action = django_filters.ChoiceFilter(choices=WorkAction.choices, label=_("待办事项"))
     result = django_filters.ChoiceFilter(choices=VerifyResult.choices, label=_("核实结果"))
     done = django_filters.BooleanFilter(method="is_done", label=_("已核实"))
@@ -60,9 +60,6 @@ class WorkItemFilter(django_filters.FilterSet):
     def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip()
         return qs.filter(Q(name__icontains=value) | Q(credit_code__icontains=value.upper())) if value else qs
-
-    def in_region(self, qs: QuerySet, name: str, value: str) -> QuerySet:
-        return region_subtree(qs, "region", value.strip()) if value.strip() else qs
 
     def is_done(self, qs: QuerySet, name: str, value: bool | None) -> QuerySet:
         if value is None:

@@ -21,7 +21,7 @@ from ..models import (
     Post,
 )
 from ..personal import id_hash, mask_id
-from ..validators import explain_id_number
+from ..validators import explain_id_number, normalise_id_number
 from .common import _create, _save
 
 
@@ -30,9 +30,14 @@ def person_for(name: str, id_number: str) -> Person:
     message = explain_id_number(id_number)
     if message:
         raise ValidationError({"id_number": message})
+    number = normalise_id_number(id_number)
     person, _created = Person.objects.get_or_create(
-        id_hash=id_hash(id_number), defaults={"name": name.strip(), "id_masked": mask_id(id_number)}
+        id_hash=id_hash(id_number),
+        defaults={"name": name.strip(), "id_masked": mask_id(id_number), "id_number": number},
     )
+    if not person.id_number:  # recorded before numbers were kept (encrypted)
+        person.id_number = number
+        person.save(update_fields=["id_number"])
     return person
 
 

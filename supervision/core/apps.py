@@ -16,4 +16,5 @@ class CoreConfig(AppConfig):
 
         for model in (models.Region, models.Department, models.Domain, models.Remit, models.Assignment):
             auditlog.register(model)
+        auditlog.register(models.DepartmentTitle)
         auditlog.register(models.User, exclude_fields=["password", "last_login"])

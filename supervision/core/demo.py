@@ -20,11 +20,12 @@ from django.apps import apps
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
-DEMO_PASSWORD = "Demo-Pass-2026!"
+DEMO_PASSWORD = "Demo-Pass-2026!"  # nosec B105 # the published demo password; seed_demo only
 
 YANGGU = "371521000000"  # 山东省聊城市阳谷县
 DONGCHANGFU = "371502000000"  # 山东省聊城市东昌府区, the sibling county
 BOJIQIAO = "371521001000"  # 阳谷县博济桥街道
+LIAOCHENG = "371500000000"  # 山东省聊城市
 
 
 @dataclass(frozen=True)
@@ -53,9 +54,32 @@ DEMO_ACCOUNTS: list[DemoAccount] = [
     DemoAccount("yanggu_xf_liaison", "阳谷县消防救援大队联络员", "fire_rescue", YANGGU, "liaison"),
     DemoAccount("yanggu_sj", "阳谷县市场监督管理局执法人员", "market_regulation", YANGGU, "inspector"),
     DemoAccount("yanggu_wj", "阳谷县卫生健康局监督员", "health", YANGGU, "inspector"),
+    # 财政 approves and pays subsidies, 审计 watches their use (funds; 002 附件 第5、13项).
+    DemoAccount("yanggu_cz", "阳谷县财政局工作人员", "finance", YANGGU, "inspector"),
+    DemoAccount("yanggu_audit", "阳谷县审计局审计人员", "audit", YANGGU, "inspector"),
     DemoAccount("bojiqiao_mz", "博济桥街道民政工作人员", "civil_affairs", BOJIQIAO, "inspector"),
+    # 三员分立 (supervision/accounts/roles.py): the platform's three administrators, at the
+    # city's civil-affairs bureau; none of them sees or acts on business data.
+    *(
+        DemoAccount(username, name, "civil_affairs", LIAOCHENG, username)
+        for username, name in (
+            ("sysadmin", "聊城市民政局系统管理员"),
+            ("secadmin", "聊城市民政局安全管理员"),
+            ("auditadmin", "聊城市民政局审计管理员"),
+        )
+    ),
 ]
 SUPERUSER = "admin"
+# Contact person and phone printed on the demo counties' documents (联系人、联系电话).
+DEMO_CONTACTS: dict[str, dict[str, tuple[str, str]]] = {
+    YANGGU: {
+        "civil_affairs": ("王敏", "0635-6212345"),
+        "fire_rescue": ("李强", "0635-6219119"),
+        "market_regulation": ("张华", "0635-6213315"),
+        "health": ("刘洋", "0635-6215120"),
+    },
+    DONGCHANGFU: {"civil_affairs": ("赵静", "0635-8412345")},
+}
 
 
 def demo_modules() -> Iterator[ModuleType]:
@@ -105,10 +129,14 @@ def seed(stdout: Any = None) -> None:
             region=regions[account.region],
             role=account.role,
         )
+    from .department_titles import seed_titles
+
+    for code, contacts in DEMO_CONTACTS.items():
+        seed_titles(Region.objects.get(code=code), contacts)
     _, was_created = User.objects.get_or_create(
         username=SUPERUSER,
         defaults={
-            "display_name": "系统管理员",
+            "display_name": "超级管理员",
             "is_staff": True,
             "is_superuser": True,
             "password": password_hash,
@@ -140,12 +168,12 @@ def accounts_table() -> str:
         user = users.get(account.username)
         if user is None:
             continue
-        for post in user.active_assignments():
+        for post in user.assignments.filter(active=True).select_related("department", "region"):
             rows.append(
                 (user.username, post.get_role_display(), post.department.name, post.region.full_name())
             )
     if SUPERUSER in users:
-        rows.append((SUPERUSER, "系统管理员", "—", "全部"))
+        rows.append((SUPERUSER, "超级管理员（仅限后台与应急）", "—", "全部"))
     widths = [max(_width(r[i]) for r in rows) for i in range(4)]
     lines = ["  ".join(_cell(value, widths[i]) for i, value in enumerate(row)).rstrip() for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))

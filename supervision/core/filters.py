@@ -19,6 +19,7 @@ view by ``middleware.QueryGuardMiddleware``."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import django_filters
@@ -82,13 +83,90 @@ def _bound_field(field: forms.Field, year: bool) -> None:
 
 
 def harden(filterset: Any) -> Any:
-    """Add the bounds above to a FilterSet's form (idempotent); returns the FilterSet."""
+    """Add the bounds above to a FilterSet's form (idempotent); returns the FilterSet.
+
+    It also presents the form the same way on every list (``present``)."""
     if filterset is None or getattr(filterset, "_hardened", False):
         return filterset
     filterset._hardened = True
     form = filterset.form
     for name, field in form.fields.items():
         _bound_field(field, _is_year(name, filterset.filters.get(name)))
+    present(filterset)
+    return filterset
+
+
+ALL_LABEL = _("全部")
+# What django-filter and Django put in an empty choice when nobody chose a label.
+_DEFAULT_EMPTY_LABELS = {"---------", ""}
+# django-filter words a generated label with the lookup in English ("提交日期 is greater than")
+LOOKUP_WORDS = {"gte": "起", "gt": "起", "lte": "止", "lt": "止", "year": "年度", "isnull": "为空"}
+_ENGLISH = re.compile(r"[A-Za-z]{3,}")
+
+
+class YesNoSelect(forms.NullBooleanSelect):
+    """A yes/no filter offers 全部 / 是 / 否 (Django's default reads "未知 / 是 / 否", and
+    "未知" is not what a person means by "do not filter on this")."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs)
+        self.choices = [("", ALL_LABEL), ("true", _("是")), ("false", _("否"))]
+
+    def format_value(self, value: Any) -> Any:
+        formatted = super().format_value(value)
+        return "" if formatted == "unknown" else formatted
+
+
+def _label_from_model(filterset: Any, name: str) -> str | None:
+    """The verbose name of the model field a filter reads, as a fallback label."""
+    flt = filterset.filters.get(name)
+    model = getattr(getattr(filterset, "_meta", None), "model", None)
+    field_name = str(getattr(flt, "field_name", "") or name).split("__")[0]
+    if model is None:
+        return None
+    try:
+        return str(model._meta.get_field(field_name).verbose_name)
+    except Exception:  # a method filter may name no model field
+        return None
+
+
+def present(filterset: Any) -> Any:
+    """The one presentation of every filter form of the portal:
+
+    - choices default to 全部 (not "---------");
+    - yes/no filters offer 全部 / 是 / 否 (not "未知");
+    - a visible filter always has a label (the model field's verbose name at worst);
+    - Bootstrap classes on the widgets, and the region picker knows who is looking.
+    """
+    from .regionpicker import RegionPicker
+
+    form = filterset.form
+    request = getattr(filterset, "request", None)
+    for name, field in form.fields.items():
+        widget = field.widget
+        if type(widget) is forms.NullBooleanSelect:
+            field.widget = widget = YesNoSelect(attrs=widget.attrs)
+        elif isinstance(widget, forms.Select) and isinstance(field, forms.NullBooleanField):
+            # a yes/no filter with worded choices ("反馈已逾期" …): its empty choice reads 全部
+            widget.choices = [("", ALL_LABEL) if v in ("", "unknown") else (v, t) for v, t in widget.choices]
+        empty = getattr(field, "empty_label", "x")
+        if empty in _DEFAULT_EMPTY_LABELS and not field.required:
+            field.empty_label = ALL_LABEL
+            # the widget's choices were copied from the class's field and still read its label
+            widget.choices = field.choices
+        if isinstance(widget, RegionPicker):
+            widget.bind(getattr(request, "user", None))
+        if isinstance(widget, forms.HiddenInput):
+            continue
+        if not field.label or _ENGLISH.search(str(field.label)):
+            flt = filterset.filters.get(name)
+            suffix = LOOKUP_WORDS.get(str(getattr(flt, "lookup_expr", "")), "")
+            base = _label_from_model(filterset, name)
+            field.label = f"{base}{suffix}" if base else field.label or name
+        if isinstance(widget, forms.Select):
+            widget.attrs.setdefault("class", "form-select form-select-sm")
+        elif not isinstance(widget, (forms.CheckboxInput, RegionPicker)):
+            widget.attrs.setdefault("class", "form-control form-control-sm")
     return filterset
 
 
@@ -112,6 +190,32 @@ class BoundedFilterSet(django_filters.FilterSet):
         if not getattr(self, "_hardened", False):
             harden(self)
         return form
+
+
+class RegionSubtreeFilter(django_filters.CharFilter):
+    """A region and everything under it, picked with the cascading region picker (省 → 市 →
+    县 → 乡镇, limited to the user's jurisdiction). ``field_name`` is the path of the row's
+    region (``region``, ``institution__region`` …); the value is a 12-digit code (a shorter
+    one is padded), an unknown code matches nothing."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from .regionpicker import RegionPicker
+
+        kwargs.setdefault("label", _("所在区域"))
+        kwargs.setdefault("widget", RegionPicker())
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs: Any, value: Any) -> Any:
+        from .models import LEVEL_PREFIX
+
+        value = (value or "").strip()
+        if not value:
+            return qs
+        region = Region.objects.filter(code=value.ljust(12, "0")).first()
+        if region is None:
+            return qs.none()
+        prefix = region.code[: LEVEL_PREFIX[region.level]]
+        return qs.filter(**{f"{self.field_name}__code__startswith": prefix})
 
 
 class BoundedFilterBackend(DjangoFilterBackend):

@@ -145,6 +145,12 @@ class User(AbstractUser):
 
     display_name = models.CharField(_("姓名"), max_length=50, blank=True)
     phone = models.CharField(_("办公电话"), max_length=30, blank=True)
+    # Identity (supervision/accounts): an initial password set by an administrator must be
+    # changed at the first sign-in; the change time drives the optional expiry.
+    must_change_password = models.BooleanField(
+        _("须修改密码"), default=False, help_text=_("管理员设置的初始密码：下次登录时须先修改。")
+    )
+    password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("用户")
@@ -153,12 +159,40 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.display_name or self.username
 
+    def _all_active_posts(self) -> list[Assignment]:
+        if getattr(self, "_assignment_cache", None) is None:
+            self.active_assignments()
+        return self._all_posts_cache
+
     def active_assignments(self) -> list[Assignment]:
+        """The user's active business posts: what scoping and the write policy read.
+
+        The three administrator posts (三员) are not among them: they carry no jurisdiction
+        over business data (see ``admin_roles``)."""
         cache = getattr(self, "_assignment_cache", None)
         if cache is None:
-            cache = list(self.assignments.filter(active=True).select_related("department", "region"))
+            posts = list(self.assignments.filter(active=True).select_related("department", "region"))
+            self._all_posts_cache = posts
+            cache = [a for a in posts if a.role not in SEPARATED_ROLES]
             self._assignment_cache = cache
         return cache
+
+    def admin_roles(self) -> set[str]:
+        """The 三员 roles (system, security, audit administrator) the user holds: at most one."""
+        return {a.role for a in self._all_active_posts() if a.role in SEPARATED_ROLES}
+
+    @property
+    def is_system_admin(self) -> bool:
+        return Role.SYSADMIN in self.admin_roles()
+
+    @property
+    def is_security_admin(self) -> bool:
+        return Role.SECADMIN in self.admin_roles()
+
+    @property
+    def is_audit_admin(self) -> bool:
+        """The audit administrator reads the audit trail (and nothing else)."""
+        return Role.AUDITADMIN in self.admin_roles()
 
     def has_role(self, *roles: str) -> bool:
         return self.is_superuser or any(a.role in roles for a in self.active_assignments())
@@ -170,6 +204,13 @@ class Role(models.TextChoices):
     LEADER = "leader", _("领导")
     AUDITOR = "auditor", _("审计员")
     LIAISON = "liaison", _("联络员")
+    # 三员分立 (GB/T 22239-2019 level 3): no one holds two of these, and none acts on business data.
+    SYSADMIN = "sysadmin", _("系统管理员")
+    SECADMIN = "secadmin", _("安全管理员")
+    AUDITADMIN = "auditadmin", _("审计管理员")
+
+
+SEPARATED_ROLES: frozenset[str] = frozenset({"sysadmin", "secadmin", "auditadmin"})
 
 
 class Assignment(models.Model):
@@ -191,11 +232,25 @@ class Assignment(models.Model):
         verbose_name = _("岗位")
         verbose_name_plural = _("岗位")
         constraints = [
-            models.UniqueConstraint(fields=["user", "department", "region", "role"], name="uniq_assignment")
+            models.UniqueConstraint(fields=["user", "department", "region", "role"], name="uniq_assignment"),
+            # 三员分立 at the database: at most one active administrator post per user.
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(active=True, role__in=["sysadmin", "secadmin", "auditadmin"]),
+                name="one_separated_admin_post",
+                violation_error_message=_("系统管理员、安全管理员、审计管理员三个岗位不得由一人兼任。"),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.region.name}{self.department.name} · {self.get_role_display()}"
+
+    def clean(self) -> None:
+        """三员分立: an administrator post excludes the other two (supervision/accounts/roles.py)."""
+        super().clean()
+        from supervision.accounts.roles import check_separation
+
+        check_separation(self)
 
 
 class SecurityEvent(models.Model):
@@ -207,6 +262,16 @@ class SecurityEvent(models.Model):
         LOGIN_FAILED = "login_failed", _("登录失败")
         LOCKOUT = "lockout", _("账户锁定")
         EXPORT = "export", _("导出")
+        # Identity (supervision/accounts): own password changes and two-factor settings.
+        PASSWORD_CHANGED = "password_changed", _("修改密码")
+        TWO_FACTOR = "two_factor", _("两步验证")
+        # the rest of the audit trail (supervision/audit): issue 18
+        TOKEN_ISSUED = "token_issued", _("签发令牌")
+        DOWNLOAD = "download", _("下载文书/文件")
+        UNMASK = "unmask", _("查看完整个人信息")
+        API_CALL = "api_call", _("协同部门接口调用")
+        PERMISSION = "permission", _("岗位/权限变更")
+        ARCHIVE = "archive", _("审计日志归档")
 
     kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
     user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("用户"))
@@ -222,3 +287,10 @@ class SecurityEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.username} {self.at:%Y-%m-%d %H:%M}"
+
+
+# The official names of departments at a region (阳谷县民政局): their own module, one model.
+from .department_titles import DepartmentTitle  # noqa: E402,F401
+
+# Replay cache of API POSTs sent with an Idempotency-Key (supervision/core/idempotency.py).
+from .idempotency import IdempotencyRecord  # noqa: E402,F401

@@ -12,12 +12,22 @@ from .models import SecurityEvent
 
 
 def client_ip(request: Any) -> str | None:
+    """The client's address: the portal's one rule (trusted proxies, ``AXES_CLIENT_IP_CALLABLE``
+    — supervision/accounts/lockout.py), else ``REMOTE_ADDR``."""
     if request is None:
         return None
+    from django.conf import settings
+    from django.utils.module_loading import import_string
+
+    getter = getattr(settings, "AXES_CLIENT_IP_CALLABLE", None)
+    if isinstance(getter, str) and getter:
+        return import_string(getter)(request) or None
     return request.META.get("REMOTE_ADDR") or None
 
 
 def record(kind: str, request: Any = None, user: Any = None, username: str = "", detail: str = "") -> None:
+    if kind == SecurityEvent.Kind.EXPORT and request is not None:
+        request._audit_export_recorded = True  # the download of the export is not logged twice
     SecurityEvent.objects.create(
         kind=kind,
         user=user if user is not None and getattr(user, "pk", None) else None,
@@ -29,7 +39,13 @@ def record(kind: str, request: Any = None, user: Any = None, username: str = "",
 
 @receiver(user_logged_in)
 def on_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    record(SecurityEvent.Kind.LOGIN, request, user)
+    # A token sign-in (POST /api/v1/auth/token/) is a sign-in too (supervision/accounts).
+    record(
+        SecurityEvent.Kind.LOGIN,
+        request,
+        user,
+        detail="API 令牌" if getattr(request, "api_token_login", False) else "",
+    )
 
 
 @receiver(user_logged_out)

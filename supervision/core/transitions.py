@@ -60,7 +60,11 @@ def verb_label(verb: str, model: Any = None) -> str:
         own = MODEL_VERB_LABELS.get(_model_key(model), {})
         if verb in own:
             return str(own[verb])
-    return str(VERB_LABELS.get(verb, verb))
+    if verb in VERB_LABELS:
+        return str(VERB_LABELS[verb])
+    from .present import DEFAULT_VERB_LABELS  # the shared verbs: never the code shown as text
+
+    return DEFAULT_VERB_LABELS.get(verb, verb)
 
 
 def _allowed(table: Mapping[tuple[str, str], Any], frm: str, to: str, step: str) -> bool:

@@ -30,7 +30,9 @@ class DeadlineSerializer(serializers.ModelSerializer):
     rule: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="code", read_only=True)
     rule_name = serializers.CharField(source="rule.name", read_only=True)
     region: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    department: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    department: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )
     subject_type = serializers.SerializerMethodField()
     workdays_left = serializers.SerializerMethodField()
 
@@ -91,7 +93,10 @@ class DeadlineViewSet(ScopedReadOnlyViewSet):
 
 
 class RuleOverrideSerializer(serializers.ModelSerializer):
-    region: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    # null: a case override that applies in every region.
+    region: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = RuleOverride
@@ -99,7 +104,10 @@ class RuleOverrideSerializer(serializers.ModelSerializer):
 
 
 class RuleSerializer(serializers.ModelSerializer):
-    department: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    # null: no fixed responsible department (each clock names its own).
+    department: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )
     overrides = RuleOverrideSerializer(many=True, read_only=True)
 
     class Meta:

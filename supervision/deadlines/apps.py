@@ -21,6 +21,7 @@ class DeadlinesConfig(AppConfig):
         auditlog.register(models.RuleOverride)
         auditlog.register(models.Deadline, exclude_fields=["updated_at", "reminders_done"])
         register_panel(panels.my_due_work)
+        panels.register_todos()
         listen = getattr(workcal, "register_schedule_listener", None)
         if listen is not None:
             listen(services.recompute_provisional)

@@ -6,8 +6,8 @@ import django_filters
 from django import forms
 from django.db.models import QuerySet
 
-from supervision.core.filters import BoundedFilterSet
-from supervision.core.models import LEVEL_PREFIX, Department, Region
+from supervision.core.filters import BoundedFilterSet, RegionSubtreeFilter
+from supervision.core.models import Department
 from supervision.core.widgets import IsoDateInput
 
 from .models import Deadline, DeadlineState, Rule
@@ -38,9 +38,7 @@ class DeadlineFilter(BoundedFilterSet):
         empty_label="全部部门",
         widget=forms.Select(attrs=SM),
     )
-    region = django_filters.CharFilter(
-        method="filter_region", label="区划代码（含下级）", widget=forms.TextInput(attrs=IN)
-    )
+    region = RegionSubtreeFilter(field_name="region")
     due_after = django_filters.DateFilter(
         field_name="due",
         lookup_expr="gte",
@@ -53,10 +51,7 @@ class DeadlineFilter(BoundedFilterSet):
         label="到期日至",
         widget=IsoDateInput(attrs=IN),
     )
-    provisional = django_filters.BooleanFilter(
-        label="暂定",
-        widget=forms.Select(attrs=SM, choices=[("", "暂定与否"), ("true", "暂定"), ("false", "已确定")]),
-    )
+    provisional = django_filters.BooleanFilter(label="暂定")
 
     class Meta:
         model = Deadline
@@ -67,14 +62,6 @@ class DeadlineFilter(BoundedFilterSet):
             return qs
         live = ["open", "overdue"]
         return qs.filter(state__in=live) if value else qs.exclude(state__in=live)
-
-    def filter_region(self, qs: QuerySet, name: str, value: str) -> QuerySet:
-        value = (value or "").strip()
-        if not value:
-            return qs
-        region = Region.objects.filter(code=value.ljust(12, "0")).first()
-        prefix = region.code[: LEVEL_PREFIX[region.level]] if region else value.rstrip("0") or value
-        return qs.filter(region__code__startswith=prefix)
 
 
 class RuleFilter(BoundedFilterSet):

@@ -109,7 +109,7 @@ class Rule(models.Model):
         ordering = ["code"]
 
     def __str__(self) -> str:
-        return f"{self.name}（{self.code}）"
+        return self.name  # people read the name; the code is for configuration (admin, API)
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         # A change to what a clock counts is a new version; deadlines record the version used.
@@ -126,7 +126,10 @@ class Rule(models.Model):
             raise ValidationError({"effective_to": _("失效日期不能早于生效日期")})
 
     def source_display(self) -> str:
-        return " ".join(p for p in (self.source_document, self.source_article) if p)
+        """The source in words: each document by its title, with its article (core.present)."""
+        from supervision.core.present import source_label
+
+        return source_label(self.source_document, self.source_article)
 
 
 class RuleCase(models.TextChoices):

@@ -24,7 +24,7 @@ LONG_STAGES = [
 RULES: list[dict[str, Any]] = [
     {
         "code": "filing.onsite_check",
-        "name": "备案后现场检查",
+        "name": "备案后现场核查",
         "unit": WD,
         "length": 20,
         "start_event": "养老机构备案之日",
@@ -36,7 +36,7 @@ RULES: list[dict[str, Any]] = [
     },
     {
         "code": "unfiled.onsite_check",
-        "name": "未备案机构现场检查",
+        "name": "未备案机构现场核查",
         "unit": WD,
         "length": 20,
         "start_event": "发现未备案机构收住老年人（开展服务）之日",

@@ -14,5 +14,5 @@ class DocumentsConfig(AppConfig):
 
         from .models import DocumentCounter, OfficialDocument
 
-        auditlog.register(OfficialDocument, exclude_fields=["pdf"])
+        auditlog.register(OfficialDocument, exclude_fields=["pdf", "source_html"])
         auditlog.register(DocumentCounter)

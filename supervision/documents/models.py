@@ -80,6 +80,9 @@ class OfficialDocument(models.Model):
     department = models.ForeignKey(Department, on_delete=models.PROTECT, verbose_name=_("制发部门"))
     region = models.ForeignKey(Region, on_delete=models.PROTECT, verbose_name=_("区划"))
     pdf = models.BinaryField(_("PDF"))
+    # The text the PDF was rendered from (the HTML of the document template): the Word draft
+    # of the same document is built from the same text; what is issued is the PDF.
+    source_html = models.TextField(_("文书正文"), blank=True, editable=False)
     sha256 = models.CharField(_("SHA-256"), max_length=64, editable=False)
     size = models.PositiveIntegerField(_("大小（字节）"), default=0)
     supersedes = models.ForeignKey(

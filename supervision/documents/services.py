@@ -45,6 +45,26 @@ def region_short_name(region: Region) -> str:
     return region.name[:1]
 
 
+def issuer_context(department: Department, region: Region, *, user: Any = None) -> dict[str, Any]:
+    """Who issues a document: the official name of the body (阳谷县民政局, from the region's
+    department titles, fallback region + department name) and the 附注 contact (the issuing
+    staff member when the account has a phone, else the body's configured contact)."""
+    from supervision.core.department_titles import department_title
+
+    title = department_title(department, region)
+    person = getattr(user, "display_name", "") or getattr(user, "username", "") if user else ""
+    phone = getattr(user, "phone", "") if user else ""
+    if not phone and title.contact_person:
+        person, phone = title.contact_person, title.contact_phone
+    elif not phone:
+        phone = title.contact_phone
+    return {
+        "issuer": title.name,
+        "issuer_address": title.address,
+        "contact": {"name": person, "phone": phone},
+    }
+
+
 @transaction.atomic
 def document_allocate_number(
     *, kind: str, kind_short: str, department: Department, region: Region, year: int
@@ -68,9 +88,19 @@ def document_allocate_number(
     counter = DocumentCounter.objects.select_for_update().get(**key)
     counter.last_number += 1
     counter.save(update_fields=["last_number"])
+    # The body's configured 机关代字 (阳民, 阳消) stands for region + department short names.
+    from supervision.core.department_titles import DepartmentTitle
+
+    abbreviation = (
+        DepartmentTitle.objects.filter(department=department, region=region)
+        .values_list("abbreviation", flat=True)
+        .first()
+    )
+    region_short = abbreviation or region_short_name(region)
+    dept_short = "" if abbreviation else (department.short_name or department.name[:1])
     return counter.pattern.format(
-        region_short=region_short_name(region),
-        dept_short=department.short_name or department.name[:1],
+        region_short=region_short,
+        dept_short=dept_short,
         kind_short=kind_short,
         year=year,
         number=counter.last_number,
@@ -127,6 +157,12 @@ def render_pdf(template_name: str, context: dict[str, Any]) -> bytes:
     return html_to_pdf(render_html(template_name, context))
 
 
+def render_document(template_name: str, context: dict[str, Any]) -> tuple[str, bytes]:
+    """The document's text (HTML, stored with it) and the PDF rendered from that text."""
+    html = render_html(template_name, context)
+    return html, html_to_pdf(html)
+
+
 def document_store(
     *,
     kind: str,
@@ -138,13 +174,16 @@ def document_store(
     subject: models.Model | None = None,
     created_by: User | None = None,
     supersedes: OfficialDocument | None = None,
+    source_html: str = "",
 ) -> OfficialDocument:
-    """Store a rendered document immutably (its SHA-256 is computed on save)."""
+    """Store a rendered document immutably (its SHA-256 is computed on save), with the text
+    (``source_html``) the PDF was rendered from."""
     doc = OfficialDocument(
         kind=kind,
         number=number,
         title=title,
         pdf=pdf,
+        source_html=source_html,
         department=department,
         region=region,
         created_by=created_by,

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
+from supervision.core import policy
 from supervision.core.scoping import ensure_visible
 from supervision.core.signals import record
 
@@ -28,4 +29,27 @@ def download(request: HttpRequest, pk: int) -> HttpResponse:
     filename = f"{doc.number or doc.title}.pdf"
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     response["X-Content-SHA256"] = doc.sha256
+    return response
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@login_required
+def word_draft(request: HttpRequest, key: str, pk: int) -> HttpResponse:
+    """The editable Word draft of a document not yet issued (out of scope → 404; a user who may
+    not issue it, or a document already issued → 403 with the reason)."""
+    from .drafts import draft_docx, source
+
+    item = source(key)
+    if item is None:
+        raise Http404("未找到或无权查看")
+    obj = get_object_or_404(item.model.objects.visible_to(request.user), pk=pk)  # type: ignore[attr-defined]
+    policy.require(request.user, obj, item.action)
+    if not item.is_draft(obj):
+        raise policy.Denied("文书已正式制发，请下载正式 PDF；Word 草稿仅供制发前修改措辞。")
+    data, filename = draft_docx(obj)
+    record("export", request, request.user, detail=f"word draft {key} {obj.pk}")
+    response = HttpResponse(data, content_type=DOCX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response

@@ -19,7 +19,7 @@ from supervision.core.models import Department, Region
 
 from . import services
 from .filters import ReferralFilter
-from .models import Referral, ReferralHop
+from .models import Referral, ReferralHop, prime_official_names
 
 
 class HopSerializer(serializers.ModelSerializer):
@@ -39,6 +39,14 @@ class HopSerializer(serializers.ModelSerializer):
         return f"{h.to_region.name}{h.to_department.name}"
 
 
+class _PrimedReferralList(serializers.ListSerializer):
+    """A page of referrals: the bodies' official names read once for the whole page."""
+
+    def to_representation(self, data: Any) -> list[Any]:
+        items = data.all() if hasattr(data, "all") else data
+        return super().to_representation(prime_official_names(items))
+
+
 class ReferralSerializer(serializers.ModelSerializer):
     state_display = serializers.CharField(source="get_state_display", read_only=True)
     domain = serializers.CharField(source="domain.code", read_only=True)
@@ -53,8 +61,14 @@ class ReferralSerializer(serializers.ModelSerializer):
     send_due = serializers.DateField(read_only=True, allow_null=True)
     letter_url = serializers.SerializerMethodField()
 
+    def to_representation(self, instance: Referral) -> dict[str, Any]:
+        if instance._official_names is None:  # one referral (not a page): its two names
+            prime_official_names([instance])
+        return super().to_representation(instance)
+
     class Meta:
         model = Referral
+        list_serializer_class = _PrimedReferralList
         fields = [
             "id",
             "number",

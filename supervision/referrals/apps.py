@@ -23,3 +23,4 @@ class ReferralsConfig(AppConfig):
         if referred_scope_extension not in _extensions:
             register_scope_extension(referred_scope_extension)
         register_panel(panels.awaiting_my_department)
+        panels.register_todos()

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from supervision.core.department_titles import official_names
 from supervision.core.models import Department, Domain, Region
 from supervision.core.widgets import IsoDateInput
 
@@ -58,8 +59,9 @@ class ReferralForm(forms.Form):
             for a in user.active_assignments()
             if policy.can(user, Referral(from_department=a.department, from_region=a.region), "create")
         }
+        names = official_names((a.department, a.region) for a in self.posts.values())
         self.fields["post"].choices = [  # type: ignore[attr-defined]
-            (k, f"{a.region.name}{a.department.name}") for k, a in self.posts.items()
+            (k, names[(a.department_id, a.region_id)]) for k, a in self.posts.items()
         ]
 
     def clean_found_on(self):

@@ -37,3 +37,52 @@ def awaiting_my_department(request: Any) -> dict[str, Any] | None:
         },
         "order": 20,
     }
+
+
+# --- to-dos (supervision.core.workbench.register_todo) --------------------------------------------
+
+_RELATED = ("from_department", "from_region", "to_department", "to_region", "domain")
+
+
+def _describe(r: Referral) -> dict[str, Any]:
+    due = getattr(r, "response_due", None) or getattr(r, "send_due", None)
+    return {
+        "title": f"{r.institution_name or r.subject_repr} · {r.title}",
+        "subtitle": f"{r.number or '抄告（草稿）'} · {r.sender_name} → {r.receiver_name}",
+        "url": r.get_absolute_url(),
+        "due": due,
+        "overdue": bool(due and due < timezone.localdate()),
+    }
+
+
+def _sent(user: Any, *states: str) -> Any:
+    return Referral.objects.sent_by(user).filter(state__in=states).with_clocks().select_related(*_RELATED)
+
+
+def _received(user: Any, *states: str) -> Any:
+    return Referral.objects.received_by(user).filter(state__in=states).with_clocks().select_related(*_RELATED)
+
+
+def drafts_to_send(user: Any) -> Any:
+    return _sent(user, ReferralState.DRAFT).order_by("created_at", "pk")
+
+
+def to_acknowledge(user: Any) -> Any:
+    return _received(user, ReferralState.SENT, ReferralState.REROUTED).order_by("response_due", "pk")
+
+
+def to_respond(user: Any) -> Any:
+    return _received(user, ReferralState.ACKNOWLEDGED).order_by("response_due", "pk")
+
+
+def to_recognise(user: Any) -> Any:
+    return _sent(user, ReferralState.RESPONDED).order_by("responded_on", "pk")
+
+
+def register_todos() -> None:
+    from supervision.core.workbench import register_todo
+
+    register_todo("send", "referral.send", drafts_to_send, _describe, action="send")
+    register_todo("receive", "referral.acknowledge", to_acknowledge, _describe, action="acknowledge")
+    register_todo("feedback", "referral.respond", to_respond, _describe, action="respond")
+    register_todo("recognise", "referral.recognise", to_recognise, _describe, action="recognise")

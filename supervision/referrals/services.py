@@ -343,18 +343,36 @@ def letter_context(
         due = compute_due(eff.unit, on, eff.amount).due
     except Exception:  # a calendar year not yet known: the letter states the period only
         due = None
+    from supervision.core.department_titles import official_name
+    from supervision.documents.services import issuer_context
+
     return {
         "r": r,
-        "title": f"关于{r.institution_name or r.subject_repr}{r.title}的抄告函",
+        "title": letter_title(r),
         "number": number or r.number,
-        "issuer": r.sender_name,
-        "addressee": r.receiver_name,
+        **issuer_context(r.from_department, r.from_region, user=contact or r.sent_by or r.created_by),
+        "addressee": official_name(r.to_department, r.to_region),
         "on": on,
         "response_days": eff.amount,
         "response_unit": eff.rule.get_unit_display(),
         "response_due": due,
-        "contact": contact or r.sent_by or r.created_by,
     }
+
+
+def letter_title(r: Referral) -> str:
+    """关于阳谷县中心敬老院消防安全问题的抄告函: the subject's name once, the matter without a
+    trailing 抄告/抄告函 (the title already says what the letter is)."""
+    import re
+
+    subject = (r.institution_name or r.subject_repr or "").strip()
+    matter = (r.title or "").strip()
+    if subject:
+        matter = matter.replace(subject, "")
+    matter = re.sub(r"^(关于|对)", "", matter)
+    matter = re.sub(r"(的)?(抄告函|抄告|函)$", "", matter).strip("，,、 ")
+    if matter.endswith("的"):
+        matter = matter[:-1]
+    return f"关于{subject}{matter}的抄告函"
 
 
 def referral_preview_html(r: Referral) -> str:
@@ -367,7 +385,7 @@ def referral_send(referral: Referral, *, actor: Any, on: dt.date | None = None) 
     """发出抄告函: number, PDF (subject: the referral), first hop, meet ``referral.send``, open
     ``referral.response`` for the receiver, tell the receiver's liaisons and inspectors."""
     from supervision.deadlines.services import deadline_meet, deadline_open
-    from supervision.documents.services import document_allocate_number, document_store, render_pdf
+    from supervision.documents.services import document_allocate_number, document_store, render_document
 
     on = on or today()
     with transaction.atomic():
@@ -387,11 +405,12 @@ def referral_send(referral: Referral, *, actor: Any, on: dt.date | None = None) 
             year=on.year,
         )
         ctx = letter_context(r, number=number, on=on, contact=_actor(actor))
-        pdf = render_pdf(LETTER_TEMPLATE, ctx)
+        html, pdf = render_document(LETTER_TEMPLATE, ctx)
         letter = document_store(
             kind=LETTER_KIND,
             title=ctx["title"][:200],
             pdf=pdf,
+            source_html=html,
             department=r.from_department,
             region=r.from_region,
             number=number,
@@ -630,3 +649,19 @@ STEP_SERVICES: dict[str, Callable[..., Referral]] = {
     "recognise": referral_recognise,
     "cancel": referral_cancel,
 }
+
+
+def _register_word_draft() -> None:
+    from supervision.documents.drafts import register_draft
+
+    register_draft(
+        "referral_letter",
+        Referral,
+        build=referral_preview_html,
+        action="send",
+        is_draft=lambda r: r.state == S.DRAFT,
+        filename=letter_title,
+    )
+
+
+_register_word_draft()

@@ -33,6 +33,6 @@ def test_file_an_institution_and_see_its_deadline(world, home, live_server, logi
     assert "已备案" in page.inner_text("#status-badge")
     page.get_by_role("tab", name="期限").click()
     clocks = page.inner_text("#clocks")
-    assert "备案后现场检查" in clocks
+    assert "备案后现场核查" in clocks
     assert "2026-10-30" in clocks
     assert add_workdays(dt.date(2026, 9, 28), 20) == dt.date(2026, 10, 30)

@@ -45,11 +45,22 @@ def test_file_by_credit_code_and_track(client, world, home):
 def test_form_renders_every_field_once(client, world, home):
     import re
 
+    for url in ("/public/complaints/", f"/public/complaints/?institution={home.credit_code}"):
+        page = client.get(url).content.decode()
+        ids = re.findall(r'\sid="(id_[a-z_]+)"', page)
+        assert sorted(ids) == sorted(set(ids))  # the "name" field once, not also among the institution's
+        for field in ("category", "content", "photos", "anonymous", "name", "phone"):
+            assert f'id="id_{field}"' in page, field
+    blank = client.get("/public/complaints/").content.decode()
+    for field in ("credit_code", "institution_name", "institution_address", "region"):
+        assert f'id="id_{field}"' in blank, field
+
+
+def test_opened_from_an_institution_the_place_comes_with_it(client, world, home):
     page = client.get(f"/public/complaints/?institution={home.credit_code}").content.decode()
-    ids = re.findall(r'\sid="(id_[a-z_]+)"', page)
-    assert sorted(ids) == sorted(set(ids))  # the "name" field once, not also among the institution's
-    for field in ("credit_code", "institution_name", "region", "category", "content", "name", "phone"):
-        assert f'id="id_{field}"' in page, field
+    assert home.name in page and home.region.full_name() in page
+    assert f'name="region" value="{home.region.code}"' in page
+    assert f'name="credit_code" value="{home.credit_code}"' in page
 
 
 def test_institution_page_links_to_the_form_for_it(client, world, home):

@@ -65,6 +65,9 @@ NOT_AUDITED = {
     "credit.ProposalEvent": "append-only history of a listing proposal (the proposal is audited)",
     "complaints.ComplaintEvent": "append-only history of a complaint (the complaint is audited)",
     "publicity.PublicChange": "append-only public change feed",
+    "core.IdempotencyRecord": "replay cache of API answers; the state changes themselves are audited",
+    "audit.ChainLink": "the hash chain over the audit trail itself (append-only, verified)",
+    "audit.ChainHead": "the chain's lock row and archive anchor (changed only by appends and archives)",
 }
 PROJECT_APPS = ("supervision.", "institutions", "credit", "inspections", "funds")
 

@@ -178,6 +178,12 @@ class Targets:
         return order
 
     @cached_property
+    def staff(self) -> Any:
+        from institutions.models import Staff
+
+        return self._in_yanggu(Staff.objects.all(), "institution__region")
+
+    @cached_property
     def complaint(self) -> Any:
         from inspections.complaints.models import Complaint
 
@@ -230,11 +236,89 @@ class Targets:
 
         return self._in_yanggu(WorkItem.objects.all(), "region")
 
+    # --- county administration (县级管理员): an account and an inspector of 阳谷县民政 -------------
+    @cached_property
+    def county_user(self) -> Any:
+        return User.objects.get(username="yanggu_liaison")
+
+    @cached_property
+    def county_inspector(self) -> Any:
+        from inspections.models import Inspector
+
+        return Inspector.objects.filter(department__code="civil_affairs", region__code="371521000000").first()
+
     @cached_property
     def policy_page(self) -> Any:
         from supervision.publicity.models import PolicyPage
 
         return PolicyPage.objects.first()
+
+    # --- funds (subsidies): the demo's claims, flags, spot check and recovery in 阳谷县 --------------
+    @cached_property
+    def subsidy_claim(self) -> Any:
+        from funds.models import SubsidyClaim
+
+        return self._in_yanggu(SubsidyClaim.objects.filter(status="draft"), "region")
+
+    @cached_property
+    def subsidy_programme(self) -> Any:
+        from funds.models import SubsidyProgramme
+
+        return self._in_yanggu(SubsidyProgramme.objects.all(), "region")
+
+    @cached_property
+    def fund_flag(self) -> Any:
+        from funds.models import FundFlag
+
+        return self._in_yanggu(FundFlag.objects.filter(rule__startswith="subsidy."), "region")
+
+    @cached_property
+    def spot_round(self) -> Any:
+        from funds.models import SpotCheckRound
+
+        return self._in_yanggu(SpotCheckRound.objects.all(), "region")
+
+    @cached_property
+    def spot_item(self) -> Any:
+        return self.spot_round.items.order_by("pk").first()
+
+    @cached_property
+    def recovery_order(self) -> Any:
+        from funds.models import RecoveryOrder
+
+        return self._in_yanggu(RecoveryOrder.objects.all(), "region")
+
+    @cached_property
+    def import_batch(self) -> Any:
+        from funds.models import ImportBatch
+
+        return self._in_yanggu(ImportBatch.objects.filter(kind="claim_lines"), "region")
+
+    # --- funds (deposits, fund-raising risk): the demo's escrow accounts, flags and risk ---------
+    @cached_property
+    def escrow_account(self) -> Any:
+        from funds.deposits.models import EscrowAccount
+
+        return self._in_yanggu(EscrowAccount.objects.all(), "institution__region")
+
+    @cached_property
+    def fee_entry(self) -> Any:
+        from funds.deposits.models import FeeEntry
+
+        return self._in_yanggu(FeeEntry.objects.all(), "institution__region")
+
+    @cached_property
+    def deposit_flag(self) -> Any:
+        from funds.deposits.views import DEPOSIT_RULES
+        from funds.models import FundFlag
+
+        return self._in_yanggu(FundFlag.objects.filter(rule__in=DEPOSIT_RULES), "region")
+
+    @cached_property
+    def risk(self) -> Any:
+        from funds.fundraising.models import RiskItem
+
+        return self._in_yanggu(RiskItem.objects.all(), "region")
 
 
 def _web(method: str, path: str, allowed: frozenset[str], why: str = "") -> Write:
@@ -370,6 +454,12 @@ WRITES: dict[str, list[Write]] = {
         _web("POST", "inspections/complaints/{t.complaint.pk}/" + s + "/", CIVIL) for s in ("start", "close")
     ],
     "complaint-hotline": [_api("POST", "complaints/hotline/", CIVIL_POSTS)],
+    # Unmasking personal data (an audit entry, with a reason): the complaint's handlers; a staff
+    # member's ID number: the registry's keepers (civil affairs' acting posts over the county).
+    "audit:reveal": [
+        _web("POST", "audit/reveal/complainant/{t.complaint.pk}/", CIVIL, "the handling department"),
+        _web("POST", "audit/reveal/staff-id/{t.staff.pk}/", CIVIL, "the registry's keepers"),
+    ],
     "complaint-from-referral": [_api("POST", "complaints/from-referral/", ACTING_POSTS)],
     "complaint-close": [_api("POST", "complaints/{t.complaint.pk}/close/", CIVIL)],
     "complaint-merge": [_api("POST", "complaints/{t.complaint.pk}/merge/", CIVIL)],
@@ -440,6 +530,79 @@ WRITES: dict[str, list[Write]] = {
     "deadlines:notifications-read-all": [_web("POST", "deadlines/notifications/read-all/", SIGNED_IN)],
     "notification-read": [_api("POST", "notifications/{t.notification.pk}/read/", frozenset({"lead"}))],
     "notification-read-all": [_api("POST", "notifications/read-all/", SIGNED_IN)],
+    # --- funds (subsidies): 民政 files, reviews, checks and recovers; 财政 approves and pays --------
+    # No persona of the matrix is a 财政 post, so approval and payment are refused to all of them
+    # (tests/funds cover the 财政 posts). A create is gated by the post (the lead department for
+    # claims and imports; a programme may be kept by 民政 or 财政, so any acting post passes the gate).
+    "funds:claim_new": [_web("POST", "funds/claims/new/", CIVIL_POSTS, "create: the post gates")],
+    "funds:claim_add_line": [_web("POST", "funds/claims/{t.subsidy_claim.pk}/lines/", CIVIL)],
+    "funds:claim_import": [_web("POST", "funds/claims/{t.subsidy_claim.pk}/import/", CIVIL)],
+    "funds:claim_submit": [_web("POST", "funds/claims/{t.subsidy_claim.pk}/submit/", CIVIL)],
+    "funds:claim_review": [_web("POST", "funds/claims/{t.subsidy_claim.pk}/review/", CIVIL)],
+    "funds:claim_approve": [_web("POST", "funds/claims/{t.subsidy_claim.pk}/approve/", NOBODY, "财政 only")],
+    "funds:claim_pay": [_web("POST", "funds/claims/{t.subsidy_claim.pk}/pay/", NOBODY, "财政 only")],
+    "funds:claim_recover": [_web("POST", "funds/claims/{t.subsidy_claim.pk}/recover/", CIVIL)],
+    "funds:batch_apply": [_web("POST", "funds/imports/{t.import_batch.pk}/apply/", CIVIL)],
+    "funds:batch_discard": [_web("POST", "funds/imports/{t.import_batch.pk}/discard/", CIVIL)],
+    "funds:status_import": [_web("POST", "funds/status-lists/", CIVIL_POSTS, "create: the post gates")],
+    "funds:programme_new": [_web("POST", "funds/programmes/new/", ACTING_POSTS, "create: 民政 or 财政")],
+    "funds:programme_edit": [_web("POST", "funds/programmes/{t.subsidy_programme.pk}/", CIVIL)],
+    "funds:flag_review": [_web("POST", "funds/flags/{t.fund_flag.pk}/review/", CIVIL)],
+    "funds:round_open": [
+        _web("POST", "funds/spot-checks/open/", CIVIL | {"sibling"}, "each county opens its own quarter")
+    ],
+    "funds:round_commit": [_web("POST", "funds/spot-checks/{t.spot_round.pk}/commit/", CIVIL)],
+    "funds:round_draw": [_web("POST", "funds/spot-checks/{t.spot_round.pk}/draw/", CIVIL)],
+    "funds:item_check": [_web("POST", "funds/spot-check-items/{t.spot_item.pk}/check/", CIVIL)],
+    "funds:recovery_repay": [_web("POST", "funds/recovery/{t.recovery_order.pk}/repay/", CIVIL)],
+    "funds:recovery_penalty": [_web("POST", "funds/recovery/{t.recovery_order.pk}/penalty/", CIVIL)],
+    "subsidy-claim-list": [_api("POST", "subsidy-claims/", CIVIL_POSTS)],
+    "subsidy-claim-lines": [_api("POST", "subsidy-claims/{t.subsidy_claim.pk}/lines/", CIVIL)],
+    "subsidy-claim-submit": [_api("POST", "subsidy-claims/{t.subsidy_claim.pk}/submit/", CIVIL)],
+    "subsidy-claim-review": [_api("POST", "subsidy-claims/{t.subsidy_claim.pk}/review/", CIVIL)],
+    "subsidy-claim-approve": [_api("POST", "subsidy-claims/{t.subsidy_claim.pk}/approve/", NOBODY)],
+    "subsidy-claim-pay": [_api("POST", "subsidy-claims/{t.subsidy_claim.pk}/pay/", NOBODY)],
+    "subsidy-claim-recover": [_api("POST", "subsidy-claims/{t.subsidy_claim.pk}/recover/", CIVIL)],
+    "fund-flag-review": [_api("POST", "fund-flags/{t.fund_flag.pk}/review/", CIVIL)],
+    "spot-check-commit": [_api("POST", "spot-checks/{t.spot_round.pk}/commit/", CIVIL)],
+    "spot-check-draw": [_api("POST", "spot-checks/{t.spot_round.pk}/draw/", CIVIL)],
+    "recovery-order-repay": [_api("POST", "recovery-orders/{t.recovery_order.pk}/repay/", CIVIL)],
+    # --- deposits in escrow: civil affairs keeps the register and runs the checks -----------------
+    "deposits:account_new": [
+        _web("POST", "funds/deposits/accounts/new/", CIVIL_POSTS, "create: the post gates")
+    ],
+    "deposits:balance_new": [_web("POST", "funds/deposits/accounts/{t.escrow_account.pk}/balance/", CIVIL)],
+    "deposits:account_close": [_web("POST", "funds/deposits/accounts/{t.escrow_account.pk}/close/", CIVIL)],
+    "deposits:balance_import": [_web("POST", "funds/deposits/balances/import/", CIVIL_POSTS)],
+    "deposits:checks_run": [
+        _web(
+            "POST",
+            "funds/deposits/checks/",
+            CIVIL_POSTS,
+            "each civil-affairs post checks its own jurisdiction",
+        )
+    ],
+    "deposits:flag_respond": [_web("POST", "funds/deposits/flags/{t.deposit_flag.pk}/respond/", CIVIL)],
+    "deposits:flag_review": [_web("POST", "funds/deposits/flags/{t.deposit_flag.pk}/review/", CIVIL)],
+    "deposits:fee_refund": [_web("POST", "funds/deposits/ledger/{t.fee_entry.pk}/refund/", CIVIL)],
+    "deposits:fee_new": [_web("POST", "funds/deposits/institutions/{t.institution.pk}/fees/new/", CIVIL)],
+    "deposits:ledger_import": [
+        _web("POST", "funds/deposits/institutions/{t.institution.pk}/fees/import/", CIVIL)
+    ],
+    "escrow-account-list": [_api("POST", "escrow-accounts/", CIVIL_POSTS)],
+    "escrow-account-balances": [_api("POST", "escrow-accounts/{t.escrow_account.pk}/balances/", CIVIL)],
+    "escrow-account-check": [_api("POST", "escrow-accounts/{t.escrow_account.pk}/check/", CIVIL)],
+    "escrow-account-close": [_api("POST", "escrow-accounts/{t.escrow_account.pk}/close/", CIVIL)],
+    "escrow-ledger-list": [_api("POST", "escrow-ledger/", CIVIL_POSTS)],
+    # --- fund-raising risk: any department records; the recorder (or 民政) refers and closes ------
+    "fundraising:risk_new": [_web("POST", "funds/fundraising/new/", ACTING_POSTS, "any department records")],
+    "fundraising:evidence_new": [_web("POST", "funds/fundraising/{t.risk.pk}/evidence/", CIVIL)],
+    "fundraising:risk_refer": [_web("POST", "funds/fundraising/{t.risk.pk}/refer/", CIVIL)],
+    "fundraising:risk_close": [_web("POST", "funds/fundraising/{t.risk.pk}/close/", CIVIL)],
+    "fundraising:screening_new": [_web("POST", "funds/fundraising/screening/new/", ACTING_POSTS)],
+    "fundraising-risk-list": [_api("POST", "fundraising-risks/", ACTING_POSTS)],
+    "fundraising-risk-refer": [_api("POST", "fundraising-risks/{t.risk.pk}/refer/", CIVIL)],
+    "fundraising-risk-close": [_api("POST", "fundraising-risks/{t.risk.pk}/close/", CIVIL)],
     # --- public pages managed by staff -------------------------------------------------------------
     "publicity:manage_policy_create": [_web("POST", "public/manage/policies/new/", frozenset({"admin"}))],
     "publicity:manage_policy_edit": [
@@ -448,6 +611,43 @@ WRITES: dict[str, list[Write]] = {
     "publicity:manage_policy_withdraw": [
         _web("POST", "public/manage/policies/{t.policy_page.pk}/withdraw/", frozenset({"admin"}))
     ],
+    # --- a user's own account (supervision/accounts): every signed-in user, on themselves ------
+    "accounts:password_change": [_web("POST", "accounts/password/", SIGNED_IN, "one's own password")],
+    "accounts:token_revoke": [_web("POST", "accounts/tokens/revoke/", SIGNED_IN, "one's own tokens")],
+    "accounts:two_factor": [_web("POST", "accounts/two-factor/", SIGNED_IN)],
+    "accounts:two_factor_verify": [_web("POST", "accounts/two-factor/verify/", SIGNED_IN)],
+    "accounts:two_factor_disable": [_web("POST", "accounts/two-factor/disable/", SIGNED_IN)],
+    "api-logout": [_api("POST", "auth/logout/", SIGNED_IN, "revokes the caller's own token")],
+    "api-logout-all": [_api("POST", "auth/logout-all/", SIGNED_IN)],
+    "api-token-revoke": [
+        _api(
+            "DELETE",
+            "auth/tokens/nosuchtoken0000/",
+            NOBODY,
+            "only one's own token: no persona holds this one, 404 for all (tests/accounts/test_tokens.py)",
+        )
+    ],
+    # --- the 三员 pages (supervision/accounts/admin_views.py): no demo persona is a system or
+    # security administrator, so every persona is refused (tests/accounts/test_admin_pages.py) ---
+    "accounts:admin_user_new": [_web("POST", "accounts/admin/users/new/", NOBODY, "sysadmin only")],
+    "accounts:admin_user_action": [
+        _web("POST", "accounts/admin/users/{t.county_user.pk}/" + a + "/", NOBODY, "sysadmin / secadmin only")
+        for a in ("reset-password", "deactivate", "activate", "grant-post", "end-post", "reset-two-factor")
+    ],
+    "accounts:admin_unlock": [_web("POST", "accounts/admin/lockouts/unlock/", NOBODY, "secadmin only")],
+    # --- county administration (县级管理员 of 阳谷县民政; supervision/countyadmin) ------------------
+    "countyadmin:user_new": [_web("POST", "county-admin/users/new/", frozenset({"admin"}))],
+    "countyadmin:user_action": [
+        _web("POST", "county-admin/users/{t.county_user.pk}/" + a + "/", frozenset({"admin"}))
+        for a in ("reset-password", "deactivate", "activate", "grant-post", "end-post")
+    ],
+    "countyadmin:title_edit": [
+        _web("POST", "county-admin/titles/371521000000/fire_rescue/", frozenset({"admin"}), "lead dept admin")
+    ],
+    "inspections:inspector_new": [_web("POST", "inspections/inspectors/new/", frozenset({"admin"}))],
+    "inspections:inspector_edit": [
+        _web("POST", "inspections/inspectors/{t.county_inspector.pk}/edit/", frozenset({"admin"}))
+    ],
     # --- the public's own writes (no login) ------------------------------------------------------
     "public_complaints:form": [_web("POST", "public/complaints/", EVERYONE, "anyone may complain")],
     "public_complaints:track": [_web("POST", "public/complaints/track/", EVERYONE)],
@@ -455,7 +655,12 @@ WRITES: dict[str, list[Write]] = {
 
 # Routes that never write: pages, downloads and read-only API endpoints, and the sign-in plumbing.
 READS = {
+    "workbench_done", "workbench_todos", "institutions:file_tab",
+    "documents:word_draft", "countyadmin:home", "countyadmin:user_list", "countyadmin:user_detail",
+    "countyadmin:titles",
     "", "workbench", "regions", "region", "healthz", "login", "logout", "api-token", "set_language",
+    "accounts:tokens", "api-tokens",
+    "accounts:admin_users", "accounts:admin_user_detail", "accounts:admin_lockouts",
     "calendar-add-workdays", "calendar-workdays-between", "calendar-is-workday", "api-root", "schema",
     "api-docs", "deadlines:list", "deadlines:detail", "deadlines:notifications", "documents:download",
     "referrals:index", "referrals:inbox", "referrals:outbox", "referrals:detail", "referrals:letter_preview",
@@ -471,7 +676,15 @@ READS = {
     "inspections:item_list", "inspections:object_list", "inspections:inspector_list", "inspections:plan_list",
     "inspections:plan_detail", "inspections:coverage", "inspections:draw_detail", "inspections:finding_list",
     "inspections:finding_detail", "inspections:finding_list_kind", "publicity:manage_policy_list",
-    "public_complaints:status", "institutions:filing_certificate",
+    "public_complaints:status", "institutions:filing_certificate", "audit:list",
+    "region-picker", "region-picker-public", "complaints:photo", "public_complaints:receipt",
+    "funds:claim_list", "funds:claim_detail", "funds:batch_detail", "funds:programme_list",
+    "funds:flag_list", "funds:flag_detail", "funds:round_list", "funds:round_detail", "funds:recovery_list",
+    "funds:recovery_detail",
+    "deposits:account_list", "deposits:account_detail", "deposits:agreement", "deposits:flag_list",
+    "deposits:fee_list", "fundraising:risk_list", "fundraising:risk_detail", "fundraising:evidence_file",
+    "fundraising:coverage",
+    "public_funds:rounds", "public_funds:round_detail", "public_funds:round_inputs", "funds:item_report",
 }  # fmt: skip
 # Namespaces that are read-only by construction: the public face serves GET only.
 READ_NAMESPACES = ("public:", "public_inspections:", "public_credit:", "public_rectification:", "publicity:")

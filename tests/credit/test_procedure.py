@@ -160,7 +160,7 @@ def test_leader_decides_and_the_decision_document_is_a_pdf(world, home):
                 " ", ""
             )
             fonts = subprocess.run(["pdffonts", f.name], capture_output=True, text=True).stdout
-        assert "失信联合惩戒对象名单列入决定书" in text and "2029年3月9日" in text
+        assert "列入失信联合惩戒对象名单决定书" in text and "2029年3月9日" in text
         assert "CJK" in fonts or "WenQuanYi" in fonts
     assert "信惩决〔2026〕1号" in p.decision_number
 

@@ -123,7 +123,8 @@ def test_workbench_panel_lists_my_due_work(world, clocks, client_for):
     page = client_for(world.yanggu_mz).get(reverse("workbench")).content.decode()
     assert "我的待办时限" in page
     assert page.count('data-testid="due-row"') == 2
-    assert page.index("隐患整改") < page.index("备案后现场检查")  # sorted by due date
+    panel = page[page.index("我的待办时限") :]  # the to-do list above names clocks too
+    assert panel.index("隐患整改") < panel.index("备案后现场核查")  # sorted by due date
     assert 'class="table-danger" data-testid="due-row"' in page
     partner = client_for(world.yanggu_xf).get(reverse("workbench")).content.decode()
     assert partner.count('data-testid="due-row"') == 1
@@ -131,7 +132,9 @@ def test_workbench_panel_lists_my_due_work(world, clocks, client_for):
 
 def test_open_clocks_partial(world, clocks):
     html = render_to_string("deadlines/_open_clocks.html", {"deadlines": [clocks["yanggu"]]})
-    assert "备案后现场检查" in html and "2026-10-30" in html and "000（十一）" in html
+    assert "备案后现场核查" in html and "2026-10-30" in html
+    # the source is the document's title and its article, not the code "000（十一）"
+    assert "实施意见》第（十一）项" in html and "000（十一）" not in html
     late = clocks["fire"]
     late.state = DeadlineState.OVERDUE
     html = render_to_string("deadlines/_open_clocks.html", {"deadlines": [late]})

@@ -66,7 +66,7 @@ def test_each_stage_is_sent_once_on_its_day(world, open_clock, city_leader, swee
     assert sweep(at(D(2026, 10, 22))).claimed == 0
     assert sweep(at(D(2026, 10, 23))).delivered == 1
     assert sweep(at(D(2026, 10, 23), 15)).claimed == 0  # twice the same day: nothing new
-    assert notes(world.yanggu_mz) == ["【到期提醒】备案后现场检查"]
+    assert notes(world.yanggu_mz) == ["【到期提醒】备案后现场核查"]
     sweep(at(D(2026, 10, 29)))
     sweep(at(D(2026, 10, 30)))
     r = sweep(at(D(2026, 10, 31)))  # Saturday: overdue, but no escalation before a working day passes
@@ -77,8 +77,8 @@ def test_each_stage_is_sent_once_on_its_day(world, open_clock, city_leader, swee
     assert sweep(at(D(2026, 11, 3))).claimed == 0
     assert stages_of(d) == {"before_5": True, "before_1": True, "due": True, "escalate": True}
     assert len(notes(world.yanggu_mz)) == 3  # staff get the three ordinary stages
-    assert notes(world.yanggu_leader) == ["【逾期督办】备案后现场检查"]  # leaders: the escalation only
-    assert notes(city_leader) == ["【逾期督办】备案后现场检查"]  # ... up the region chain
+    assert notes(world.yanggu_leader) == ["【逾期督办】备案后现场核查"]  # leaders: the escalation only
+    assert notes(city_leader) == ["【逾期督办】备案后现场核查"]  # ... up the region chain
     for outsider in (world.dongchangfu_mz, world.yanggu_xf, world.outsider):
         assert notes(outsider) == []
     assert Reminder.objects.get(deadline=d, stage="escalate").recipients == 2
@@ -95,8 +95,8 @@ def test_catch_up_after_downtime_sends_the_latest_stage_and_the_escalation(
     assert (r.claimed, r.delivered) == (2, 2)
     assert stages_of(d) == {"due": True, "escalate": True}
     body = Notification.objects.get(user=world.yanggu_mz).title
-    assert body == "【已逾期】备案后现场检查"
-    assert notes(world.yanggu_leader) == ["【逾期督办】备案后现场检查"]
+    assert body == "【已逾期】备案后现场核查"
+    assert notes(world.yanggu_leader) == ["【逾期督办】备案后现场核查"]
     assert sweep(at(D(2026, 11, 10))).claimed == 0
     assert sweep(at(D(2026, 11, 20))).claimed == 0
     assert stages_of(d) == {"due": True, "escalate": True}
@@ -132,7 +132,7 @@ def test_emails_go_out_after_commit(world, open_clock, mailoutbox, django_captur
         for callback in callbacks:
             callback()
     assert [m.to for m in mailoutbox] == [["mz@example.cn"]]
-    assert "备案后现场检查" in mailoutbox[0].subject
+    assert "备案后现场核查" in mailoutbox[0].subject
     with django_capture_on_commit_callbacks(execute=True):
         services.sweep(at(D(2026, 10, 23)))
     assert len(mailoutbox) == 1
@@ -163,6 +163,6 @@ def test_a_lost_delivery_is_caught_up_by_the_next_sweep(
     assert Notification.objects.count() == 0
     with django_capture_on_commit_callbacks(execute=True):
         assert services.sweep(at(D(2026, 10, 23), 15)).claimed == 0  # nothing new to claim ...
-    assert notes(world.yanggu_mz) == ["【到期提醒】备案后现场检查"]  # ... but delivery caught up
+    assert notes(world.yanggu_mz) == ["【到期提醒】备案后现场核查"]  # ... but delivery caught up
     services.deliver()  # a redelivered task finds nothing left
     assert Notification.objects.count() == 1

@@ -186,16 +186,20 @@ def test_plan_form_validates_class_ratios(field, world, client_for):
         "department": world.mz.pk,
         "year": 2026,
         "sampling_ratio": "0.1",
-        "risk_weights": '{"high": "3", "medium": "1.5", "low": "1"}',
-        "class_ratios": '{"high": "1.5"}',
-        "uncapped_classes": "[]",
+        "weight_high": "3",
+        "weight_medium": "1.5",
+        "weight_low": "1",
+        "ratio_high": "1.5",
         "team_size": 2,
         "coverage_period": "year",
     }
     response = c.post("/inspections/plans/new/", data)
     assert response.status_code == 200 and "抽查比例须在 0 到 1 之间" in response.content.decode()
-    response = c.post("/inspections/plans/new/", {**data, "class_ratios": '{"high": "0.5"}'})
+    response = c.post("/inspections/plans/new/", {**data, "ratio_high": "0.5", "uncapped_low": "on"})
     assert response.status_code == 302
     from inspections.models import InspectionPlan
 
-    assert InspectionPlan.objects.get(title="分层抽查计划").class_ratios == {"high": "0.5"}
+    plan = InspectionPlan.objects.get(title="分层抽查计划")
+    assert plan.class_ratios == {"high": "0.5"}
+    assert plan.risk_weights == {"high": "3", "medium": "1.5", "low": "1"}
+    assert plan.uncapped_classes == ["low"]

@@ -341,9 +341,9 @@ def _plan_post(c: Any, _: Any) -> dict[str, Any]:
         **fields,
         "region": c.world.yanggu.pk,
         "department": c.world.mz.pk,
-        "risk_weights": '{"high": "3", "medium": "1.5", "low": "1"}',
-        "class_ratios": "{}",
-        "uncapped_classes": "[]",
+        "weight_high": "3",
+        "weight_medium": "1.5",
+        "weight_low": "1",
         "coverage_period": "year",
     }
 

@@ -108,7 +108,7 @@ def test_drill_meets_and_reopens_half_yearly_clock(world, yanggu_home):
 def test_detail_page_shows_open_clock(world, client_for, yanggu_home):
     file(yanggu_home, world.yanggu_mz, dt.date(2026, 9, 28))
     body = client_for(world.yanggu_mz).get(f"/institutions/{yanggu_home.pk}/").content.decode()
-    assert "备案后现场检查" in body and "2026-10-30" in body
+    assert "备案后现场核查" in body and "2026-10-30" in body
 
 
 @pytest.mark.parametrize(

@@ -100,11 +100,11 @@ def test_api_refuses_a_partner_creating_an_institution(world, api_for):
 def test_institution_page_lists_only_the_clocks_the_user_may_open(world, client_for, yanggu_home):
     file(yanggu_home, world.yanggu_mz)
     assert (
-        "备案后现场检查"
+        "备案后现场核查"
         in client_for(world.yanggu_mz).get(f"/institutions/{yanggu_home.pk}/").content.decode()
     )
     page = client_for(world.yanggu_xf).get(f"/institutions/{yanggu_home.pk}/").content.decode()
-    assert "备案后现场检查" not in page
+    assert "备案后现场核查" not in page
 
 
 def test_auditors_cannot_record_reports_but_partner_inspectors_can(world, client_for, yanggu_home, auditor):

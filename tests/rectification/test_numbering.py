@@ -43,7 +43,7 @@ def test_a_failed_render_leaves_no_gap(world, site, draft, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("render failed")
 
-    monkeypatch.setattr(services.documents, "render_pdf", broken)
+    monkeypatch.setattr(services.documents, "render_document", broken)
     with pytest.raises(RuntimeError):
         services.notice_issue(notice, actor=world.yanggu_mz, on=dt.date(2026, 9, 28))
     monkeypatch.undo()

@@ -35,6 +35,7 @@ from ..models import (
 from .common import county_of, issuing_post, today, visible
 
 NOTICE_TEMPLATE = "documents/rectification_notice.html"
+NOTICE_TITLE = "责令限期整改通知书"
 
 
 @dataclass(frozen=True)
@@ -209,16 +210,27 @@ def notice_context(
             # Only the preview warns: the issuer may prefer to write a date (the printed date is
             # what binds the institution; see the design notes on provisional years).
             item.due_provisional = preview and provisional  # type: ignore[attr-defined]
+    number = notice.number or "（下达时编号）"
     return {
-        "title": "责令限期整改通知书",
+        "title": NOTICE_TITLE,
         "notice": notice,
         "institution": notice.institution,
         "items": items,
-        "issuer": notice.issuer_name,
-        "number": notice.number or "（下达时编号）",
+        **documents.issuer_context(
+            notice.issuing_department,
+            notice.issuing_region,
+            user=notice.issued_by or notice.created_by,
+        ),
+        "number": number,
         "on": on,
         "preview": preview,
         "any_provisional": any(getattr(i, "due_provisional", False) for i in items),
+        "receipt": {
+            "doc_name": NOTICE_TITLE,
+            "number": notice.number,
+            "addressee": notice.institution.name,
+            "place": notice.institution.address,
+        },
     }
 
 
@@ -271,11 +283,12 @@ def notice_issue(
         # let the one transition helper write the row (status, number, date, document).
         shown = copy.copy(notice)
         shown.number, shown.issued_on, shown.issued_by = number, on, issued_by
-        pdf = documents.render_pdf(NOTICE_TEMPLATE, notice_context(shown, on=on))
+        html, pdf = documents.render_document(NOTICE_TEMPLATE, notice_context(shown, on=on))
         doc = documents.document_store(
             kind=NOTICE_KIND,
-            title=f"责令限期整改通知书（{notice.institution.name}）",
+            title=f"{NOTICE_TITLE}（{notice.institution.name}）",
             pdf=pdf,
+            source_html=html,
             department=notice.issuing_department,
             region=notice.issuing_region,
             number=number,
@@ -303,3 +316,19 @@ def notice_issue(
                 due=item.due,  # the notice states this date: it binds, it is never recounted
             )
     return notice
+
+
+def _register_word_draft() -> None:
+    from supervision.documents.drafts import register_draft
+
+    register_draft(
+        "rectification_notice",
+        RectificationNotice,
+        build=notice_preview_html,
+        action="issue",
+        is_draft=lambda n: n.status == NoticeStatus.DRAFT,
+        filename=lambda n: f"{NOTICE_TITLE}（{n.institution.name}）",
+    )
+
+
+_register_word_draft()

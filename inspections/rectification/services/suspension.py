@@ -44,6 +44,7 @@ from ..models import (
 from .common import credit, leaders_of, today, visible
 
 SUSPENSION_TEMPLATE = "documents/suspension_order.html"
+SUSPENSION_TITLE = "责令停业整顿决定书"
 
 # --- escalation --------------------------------------------------------------------------------
 
@@ -159,12 +160,18 @@ def suspension_context(
 ) -> dict[str, Any]:
     notice = order.notice
     return {
-        "title": "责令停业整顿决定书",
+        "title": SUSPENSION_TITLE,
         "order": order,
         "notice": notice,
         "institution": notice.institution,
         "items": list(notice.items.filter(state__in=OPEN_ITEM_STATES).order_by("seq")),
-        "issuer": notice.issuer_name,
+        **documents.issuer_context(notice.issuing_department, notice.issuing_region, user=notice.issued_by),
+        "receipt": {
+            "doc_name": SUSPENSION_TITLE,
+            "number": order.number,
+            "addressee": notice.institution.name,
+            "place": notice.institution.address,
+        },
         "number": order.number or "（批准后编号）",
         "on": on or (order.approved_at and timezone.localtime(order.approved_at).date()) or today(),
         "preview": preview,
@@ -229,11 +236,12 @@ def suspension_approve(order: SuspensionOrder, *, actor: Any, on: dt.date | None
         shown = copy.copy(order)
         shown.status, shown.number = OrderStatus.APPROVED, number
         shown.approved_by, shown.approved_at = approved_by, approved_at
-        pdf = documents.render_pdf(SUSPENSION_TEMPLATE, suspension_context(shown, on=on))
+        html, pdf = documents.render_document(SUSPENSION_TEMPLATE, suspension_context(shown, on=on))
         document = documents.document_store(
             kind=SUSPENSION_KIND,
-            title=f"责令停业整顿决定书（{notice.institution.name}）",
+            title=f"{SUSPENSION_TITLE}（{notice.institution.name}）",
             pdf=pdf,
+            source_html=html,
             department=notice.issuing_department,
             region=notice.issuing_region,
             number=number,
@@ -271,3 +279,19 @@ def suspension_approve(order: SuspensionOrder, *, actor: Any, on: dt.date | None
                 to_department=target,
             )
     return order
+
+
+def _register_word_draft() -> None:
+    from supervision.documents.drafts import register_draft
+
+    register_draft(
+        "suspension_order",
+        SuspensionOrder,
+        build=suspension_preview_html,
+        action="approve",
+        is_draft=lambda o: o.status == OrderStatus.DRAFT,
+        filename=lambda o: f"{SUSPENSION_TITLE}（{o.notice.institution.name}）",
+    )
+
+
+_register_word_draft()
