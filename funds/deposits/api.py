@@ -99,6 +99,7 @@ def _institution(user: Any, pk: int) -> Institution:
 class EscrowAccountViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     """资金监管专户."""
 
+    queryset = EscrowAccount.objects.all()
     serializer_class = EscrowAccountSerializer
     filterset_class = EscrowAccountFilter
 

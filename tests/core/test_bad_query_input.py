@@ -125,6 +125,8 @@ def staff_lists() -> list[tuple[str, Any]]:
             parent = apps.get_model(label).objects.order_by("pk").first()
             assert parent is not None, f"the demo data has no {label} for {route}"
             route = re.sub(r"<int:pk>", str(parent.pk), route)
+        if route.startswith("audit/"):
+            continue  # the audit administrator's page alone: tests/audit tries it
         found.append(("/" + route, view))
     return found
 
