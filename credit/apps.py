@@ -23,6 +23,7 @@ class CreditConfig(AppConfig):
             models.CreditGrade,
             models.ListingPolicy,
             models.ListingProposal,
+            models.ProposalAttachment,
         ):
             auditlog.register(
                 model, exclude_fields=["decision_pdf"] if model is models.ListingProposal else None
@@ -32,9 +33,9 @@ class CreditConfig(AppConfig):
 
         workbench.register_todos()
         file_tabs.register()
-
         from institutions.public import register_public_detail_section
 
+        from . import evaluation_indicators  # noqa: F401  (004 附件1 indicators)
         from .public_sections import list_status
 
         register_public_detail_section(list_status)
@@ -54,3 +55,29 @@ class CreditConfig(AppConfig):
         from . import public
 
         public.register()
+        from supervision.core.institution_menu import register_institution_page
+
+        from . import indicators  # noqa: F401  (the dashboard's indicators, issue 16)
+
+        # The institution's side (issue 17): its credit record and its listing procedures.
+        register_institution_page(
+            "record",
+            "信用记录",
+            "institution_credit:record",
+            order=50,
+            description="信用等级及其依据的信用记录",
+        )
+        register_institution_page(
+            "record_listings",
+            "名单与限制措施",
+            "institution_credit:record_listings",
+            order=55,
+            description="列入名单的期限与限制措施",
+        )
+        register_institution_page(
+            "objections",
+            "陈述申辩",
+            "institution_credit:proposal_list",
+            order=45,
+            description="拟列入名单的告知、陈述申辩、决定和提前移出申请",
+        )

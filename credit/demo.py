@@ -79,5 +79,41 @@ def seed(stdout: Any = None) -> None:
             p, actor=leader, list_it=True, opinion="同意列入", on=today - dt.timedelta(days=20)
         )
         services.proposal_publish(p, actor=officer, on=today - dt.timedelta(days=19))
+    notified = _notified_for_the_demo_account(officer, today)
     if stdout:
-        stdout.write(f"credit: {len(records)} institutions with records, 1 published listing\n")
+        stdout.write(f"credit: {len(records)} institutions with records, 1 published listing{notified}\n")
+
+
+DEMO_ACCOUNT_INSTITUTION = "阳谷县福寿养老院"  # the institution of the demo account yanggu_fushou
+
+
+def _notified_for_the_demo_account(officer: Any, today: dt.date) -> str:
+    """A watch-list proposal told to the demo account's institution yesterday, its statement
+    window still open, so the institution side (陈述申辩) has something to answer."""
+    from institutions.models import Institution
+
+    from . import services
+    from .models import ListingProposal, ListType
+
+    inst = Institution.objects.filter(name=DEMO_ACCOUNT_INSTITUTION, credit_code__isnull=False).first()
+    if inst is None or ListingProposal.objects.filter(institution=inst).exists():
+        return ""
+    record = services.record_fact(
+        inst.credit_code or "",
+        "disclosure_failure",
+        title="未按规定在机构醒目位置公示收费标准",
+        document="阳民责改〔2026〕9号",
+        source=inst,
+        effective=today - dt.timedelta(days=30),
+        entered_by=officer,
+    )
+    p = services.proposal_create(
+        officer,
+        inst,
+        list_type=ListType.WATCH,
+        ground="disclosure_failure",
+        facts="该机构经责令改正后仍未按规定公示收费标准等信息。",
+        evidence=[record],
+    )
+    services.proposal_notify(p, actor=officer, on=today - dt.timedelta(days=1))
+    return f", 1 proposal told to {inst.name}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from supervision.core.filters import BoundedFilterSet
+from supervision.core.filters import BoundedFilterSet, RegionSubtreeFilter
 from supervision.core.widgets import IsoDateInput
 
 from .models import (
@@ -43,6 +43,8 @@ class CreditGradeFilter(BoundedFilterSet):
     )
     grade = django_filters.ChoiceFilter(label=_("信用等级"), choices=Grade.choices)
     risk_class = django_filters.ChoiceFilter(label=_("风险等级"), choices=RiskClass.choices)
+    # The dashboard's links (issue 16): the region subtree.
+    region = RegionSubtreeFilter(field_name="region")
 
     class Meta:
         model = CreditGrade

@@ -20,7 +20,17 @@ from django.utils.translation import gettext_lazy as _
 
 from institutions.models import Institution, Person
 from supervision.core.models import Department, Domain, Region
-from supervision.core.policy import ACTING, LEAD, LEADERS, OWNER, REMIT, Allow, WriteRules
+from supervision.core.policy import (
+    ACTING,
+    INSTITUTION,
+    LEAD,
+    LEADERS,
+    OWN_INSTITUTION,
+    OWNER,
+    REMIT,
+    Allow,
+    WriteRules,
+)
 from supervision.core.scoping import Scope, ScopedQuerySet
 from supervision.core.transitions import StepEvent
 
@@ -133,7 +143,8 @@ class CreditRecord(models.Model):
     withdraw_reason = models.CharField(_("撤销原因"), max_length=300, blank=True)
 
     objects = CreditRecordQuerySet.as_manager()
-    scope = Scope(region="region", domain="domain", department="department")
+    # The institution's account sees the records behind its own grade (机构端, issue 17).
+    scope = Scope(region="region", domain="domain", department="department", institution="institution")
     write_rules = WriteRules(
         region="region",
         department="department",
@@ -254,7 +265,7 @@ class CreditGrade(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     # Grades drive every department's inspection planning: visible region-wide.
-    scope = Scope(region="region", any_department=True)
+    scope = Scope(region="region", any_department=True, institution="institution")
 
     class Meta:
         verbose_name = _("信用等级")
@@ -463,6 +474,9 @@ class ListingProposalQuerySet(ScopedQuerySet):
 _PROPOSER = (Allow(ACTING, OWNER),)
 # Decisions (列入/不予列入, early removal) are a leader's of the proposing department.
 _DECIDER = (Allow(LEADERS, OWNER),)
+# The party itself: the institution's own account (机构端) files its statement and its
+# application for early removal; it takes no other step.
+_PARTY = (Allow(INSTITUTION, OWN_INSTITUTION),)
 
 
 class ListingProposal(models.Model):
@@ -559,7 +573,8 @@ class ListingProposal(models.Model):
     objects = ListingProposalQuerySet.as_manager()
     # Lead department sees every proposal in its jurisdiction; a partner department sees its
     # own proposals and those in its remit's domain.
-    scope = Scope(region="region", domain="domain", department="department")
+    # The institution's account sees its own procedures; its pages show them from the notice on.
+    scope = Scope(region="region", domain="domain", department="department", institution="institution")
     write_rules = WriteRules(
         region="region",
         department="department",
@@ -571,11 +586,13 @@ class ListingProposal(models.Model):
             # partner department on a ground in its remit (fire rescue: a major fire hazard).
             "propose": (Allow(ACTING, REMIT),),
             "notify": _PROPOSER,
-            "object": _PROPOSER,  # staff record the party's statement (陈述申辩)
+            # staff record the party's statement (陈述申辩), or the institution files it online
+            "object": _PROPOSER + _PARTY,
             "review": _PROPOSER,
             "publish": _PROPOSER,
             "withdraw": _PROPOSER,
-            "apply_removal": _PROPOSER,  # staff record the party's application (信用修复)
+            # staff record the party's application (信用修复), or the institution files it online
+            "apply_removal": _PROPOSER + _PARTY,
             "decide": _DECIDER,
             "decide_removal": _DECIDER,
             # The close of the objection window and the end of a term are the system's
@@ -708,3 +725,7 @@ class ProposalEvent(StepEvent):
     @property
     def to_state_label(self) -> str:
         return str(ProposalState(self.to_state).label) if self.to_state in ProposalState.values else ""
+
+
+# The institution's own files in a procedure, in their own module.
+from .institution_models import AttachmentPurpose, ProposalAttachment  # noqa: E402, F401

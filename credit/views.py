@@ -7,21 +7,22 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from institutions.models import Institution
 from supervision.core import policy
 from supervision.core.scoping import get_visible_or_404
 from supervision.core.web import ScopedDetailView, ScopedListView
+from supervision.files import store as files
 
 from . import services
 from .filters import CreditGradeFilter, CreditRecordFilter, ListingProposalFilter
 from .forms import ProposalForm, RecordForm, StepForm
-from .models import CreditGrade, CreditRecord, ListingProposal, ProposalState
+from .models import CreditGrade, CreditRecord, ListingProposal, ProposalAttachment, ProposalState
 
 STEP_BUTTONS = {
     "notify": ("告知当事人（开始陈述申辩期）", "btn-primary", False),
@@ -294,6 +295,15 @@ def decision_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     response["Content-Disposition"] = f'inline; filename="decision-{p.pk}.pdf"'
     response["X-Content-SHA256"] = p.decision_sha256
     return response
+
+
+@login_required
+@require_GET
+def proposal_attachment(request: HttpRequest, pk: int) -> FileResponse:
+    """A file the institution attached to its statement or application (staff who see the
+    procedure; 404 otherwise)."""
+    row = get_visible_or_404(ProposalAttachment.objects.all(), request.user, pk=pk)
+    return files.download(row.path, filename=row.name)
 
 
 def workbench_panel(request: Any) -> dict[str, Any] | None:

@@ -9,6 +9,7 @@ serializer fields; ID numbers never leave the server (masked only)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from drf_spectacular.utils import extend_schema
@@ -171,15 +172,38 @@ def _valid(serializer_class: type[serializers.Serializer], data: Any) -> dict[st
     return dict(s.validated_data)
 
 
+class _ActingViewSet(ScopedReadOnlyViewSet):
+    """Every write action the same way: the object in scope (else 404), the write policy
+    before the payload is read, the validated input, one service call, the fresh row."""
+
+    result_serializer: type[serializers.Serializer]
+
+    def act(
+        self,
+        policy_action: str,
+        call: Callable[[Any, dict[str, Any]], Any],
+        payload: type[serializers.Serializer] | None = None,
+    ) -> Response:
+        obj = self.get_object()
+        policy.require(self.request.user, obj, policy_action)
+        data = _valid(payload, self.request.data) if payload is not None else {}
+        call(obj, data)
+        return self.fresh(obj)
+
+    def fresh(self, obj: Any, status: int = 200) -> Response:
+        return Response(self.result_serializer(self.get_queryset().get(pk=obj.pk)).data, status=status)
+
+
 class ProgrammeViewSet(ScopedReadOnlyViewSet):
     queryset = SubsidyProgramme.objects.select_related("region").order_by("region__code", "kind", "name")
     serializer_class = ProgrammeSerializer
     filterset_class = ProgrammeFilter
 
 
-class ClaimViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
+class ClaimViewSet(mixins.CreateModelMixin, _ActingViewSet):
     queryset = SubsidyClaim.objects.select_related("institution", "programme").order_by("-created_at", "-pk")
     filterset_class = ClaimFilter
+    result_serializer = ClaimDetailSerializer
 
     def get_serializer_class(self) -> Any:
         return ClaimDetailSerializer if self.action == "retrieve" else ClaimSerializer
@@ -188,14 +212,9 @@ class ClaimViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         qs = super().get_queryset()
         return qs.prefetch_related("lines") if self.action == "retrieve" else qs
 
-    def _claim(self, action_name: str) -> SubsidyClaim:
-        claim = self.get_object()
-        policy.require(self.request.user, claim, action_name)
-        return claim
-
-    def _done(self, claim: SubsidyClaim, status: int = 200) -> Response:
-        fresh = self.get_queryset().prefetch_related("lines").get(pk=claim.pk)
-        return Response(ClaimDetailSerializer(fresh).data, status=status)
+    def fresh(self, obj: Any, status: int = 200) -> Response:
+        claim = self.get_queryset().prefetch_related("lines").get(pk=obj.pk)
+        return Response(ClaimDetailSerializer(claim).data, status=status)
 
     @extend_schema(request=ClaimCreateInput, responses=ClaimDetailSerializer)
     def create(self, request: Any, *args: Any, **kwargs: Any) -> Response:
@@ -215,55 +234,58 @@ class ClaimViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
             period_end=data["period_end"],
             basis_note=data["basis_note"],
         )
-        return self._done(claim, 201)
+        return self.fresh(claim, 201)
 
     @extend_schema(request=LinesInput, responses=ClaimDetailSerializer)
     @action(detail=True, methods=["post"])
     def lines(self, request: Any, pk: Any = None) -> Response:
-        claim = self._claim("file")
-        data = _valid(LinesInput, request.data)
-        services.claim_add_lines(request.user, claim, [dict(x) for x in data["lines"]])
-        return self._done(claim)
+        return self.act(
+            "file",
+            lambda c, d: services.claim_add_lines(request.user, c, [dict(x) for x in d["lines"]]),
+            LinesInput,
+        )
 
     @extend_schema(request=None, responses=ClaimDetailSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request: Any, pk: Any = None) -> Response:
-        claim = self._claim("file")
-        services.claim_submit(request.user, claim)
-        return self._done(claim)
+        return self.act("file", lambda c, _d: services.claim_submit(request.user, c))
 
     @extend_schema(request=DecisionInput, responses=ClaimDetailSerializer)
     @action(detail=True, methods=["post"])
     def review(self, request: Any, pk: Any = None) -> Response:
-        claim = self._claim("review")
-        data = _valid(DecisionInput, request.data)
-        services.claim_review(request.user, claim, decision=data["decision"], note=data["note"])
-        return self._done(claim)
+        return self.act(
+            "review",
+            lambda c, d: services.claim_review(request.user, c, decision=d["decision"], note=d["note"]),
+            DecisionInput,
+        )
 
     @extend_schema(request=DecisionInput, responses=ClaimDetailSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request: Any, pk: Any = None) -> Response:
-        claim = self._claim("approve")
-        data = _valid(DecisionInput, request.data)
-        services.claim_approve(
-            request.user, claim, decision=data["decision"], amount=data["amount"], note=data["note"]
+        return self.act(
+            "approve",
+            lambda c, d: services.claim_approve(
+                request.user, c, decision=d["decision"], amount=d["amount"], note=d["note"]
+            ),
+            DecisionInput,
         )
-        return self._done(claim)
 
     @extend_schema(request=PayInput, responses=ClaimDetailSerializer)
     @action(detail=True, methods=["post"])
     def pay(self, request: Any, pk: Any = None) -> Response:
-        claim = self._claim("pay")
-        data = _valid(PayInput, request.data)
-        services.claim_pay(
-            request.user, claim, paid_on=data["paid_on"], reference=data["reference"], amount=data["amount"]
+        return self.act(
+            "pay",
+            lambda c, d: services.claim_pay(
+                request.user, c, paid_on=d["paid_on"], reference=d["reference"], amount=d["amount"]
+            ),
+            PayInput,
         )
-        return self._done(claim)
 
     @extend_schema(request=RecoverInput, responses=None)
     @action(detail=True, methods=["post"])
     def recover(self, request: Any, pk: Any = None) -> Response:
-        claim = self._claim("recover")
+        claim = self.get_object()
+        policy.require(request.user, claim, "recover")
         data = _valid(RecoverInput, request.data)
         order = services.recovery_issue(request.user, claim, facts=data["facts"])
         return Response(RecoverySerializer(order).data, status=201)
@@ -301,19 +323,19 @@ class FlagReviewInput(serializers.Serializer):
     note = serializers.CharField()
 
 
-class FlagViewSet(ScopedReadOnlyViewSet):
+class FlagViewSet(_ActingViewSet):
     queryset = FundFlag.objects.select_related("institution").order_by("-created_at", "-pk")
-    serializer_class = FlagSerializer
+    serializer_class = result_serializer = FlagSerializer
     filterset_class = FlagFilter
 
     @extend_schema(request=FlagReviewInput, responses=FlagSerializer)
     @action(detail=True, methods=["post"])
     def review(self, request: Any, pk: Any = None) -> Response:
-        flag = self.get_object()
-        policy.require(request.user, flag, "review")
-        data = _valid(FlagReviewInput, request.data)
-        services.flag_review(flag, request.user, outcome=data["outcome"], note=data["note"])
-        return Response(FlagSerializer(self.get_queryset().get(pk=flag.pk)).data)
+        return self.act(
+            "review",
+            lambda f, d: services.flag_review(f, request.user, outcome=d["outcome"], note=d["note"]),
+            FlagReviewInput,
+        )
 
 
 class SpotCheckItemSerializer(serializers.ModelSerializer):
@@ -377,34 +399,28 @@ class CommitInput(serializers.Serializer):
     )
 
 
-class RoundViewSet(ScopedReadOnlyViewSet):
+class RoundViewSet(_ActingViewSet):
     queryset = (
         SpotCheckRound.objects.select_related("region")
         .prefetch_related("items__claim")
         .order_by("-year", "-quarter", "region__code")
     )
-    serializer_class = RoundSerializer
+    serializer_class = result_serializer = RoundSerializer
     filterset_class = RoundFilter
-
-    def _round(self) -> SpotCheckRound:
-        r = self.get_object()
-        policy.require(self.request.user, r, "check")
-        return r
 
     @extend_schema(request=CommitInput, responses=RoundSerializer)
     @action(detail=True, methods=["post"])
     def commit(self, request: Any, pk: Any = None) -> Response:
-        r = self._round()
-        data = _valid(CommitInput, request.data)
-        services.spot_check_commit(r, actor=request.user, ratio=data["ratio"])
-        return Response(RoundSerializer(self.get_queryset().get(pk=r.pk)).data)
+        return self.act(
+            "check",
+            lambda r, d: services.spot_check_commit(r, actor=request.user, ratio=d["ratio"]),
+            CommitInput,
+        )
 
     @extend_schema(request=None, responses=RoundSerializer)
     @action(detail=True, methods=["post"])
     def draw(self, request: Any, pk: Any = None) -> Response:
-        r = self._round()
-        services.spot_check_draw(r, actor=request.user)
-        return Response(RoundSerializer(self.get_queryset().get(pk=r.pk)).data)
+        return self.act("check", lambda r, _d: services.spot_check_draw(r, actor=request.user))
 
 
 class RepaymentSerializer(serializers.ModelSerializer):
@@ -450,25 +466,25 @@ class RepayInput(serializers.Serializer):
     reference = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class RecoveryViewSet(ScopedReadOnlyViewSet):
+class RecoveryViewSet(_ActingViewSet):
     queryset = (
         RecoveryOrder.objects.select_related("claim", "institution", "document")
         .prefetch_related("repayments")
         .order_by("-issued_on", "-pk")
     )
-    serializer_class = RecoverySerializer
+    serializer_class = result_serializer = RecoverySerializer
     filterset_class = RecoveryFilter
 
     @extend_schema(request=RepayInput, responses=RecoverySerializer)
     @action(detail=True, methods=["post"])
     def repay(self, request: Any, pk: Any = None) -> Response:
-        order = self.get_object()
-        policy.require(request.user, order, "repay")
-        data = _valid(RepayInput, request.data)
-        services.repayment_record(
-            request.user, order, amount=data["amount"], paid_on=data["paid_on"], reference=data["reference"]
+        return self.act(
+            "repay",
+            lambda o, d: services.repayment_record(
+                request.user, o, amount=d["amount"], paid_on=d["paid_on"], reference=d["reference"]
+            ),
+            RepayInput,
         )
-        return Response(RecoverySerializer(self.get_queryset().get(pk=order.pk)).data)
 
 
 def register(router: BaseRouter) -> None:

@@ -58,7 +58,17 @@ class FundsConfig(AppConfig):
         from . import file_tabs
 
         file_tabs.register()
+        # An inspection's bed count (inspections, a peer) reaches funds through the registry.
+        from institutions.bed_counts import register_bed_count_recorder
+
+        from .services.spotchecks import verified_beds_record
+
+        register_bed_count_recorder(verified_beds_record)
+
         from . import public
 
         public.register()
-        from . import services  # noqa: F401  (registers flag rules and stage handlers)
+        from . import (
+            indicators,  # noqa: F401  (the dashboard's indicators, issue 16)
+            services,  # noqa: F401  (registers flag rules and stage handlers)
+        )

@@ -7,7 +7,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from supervision.core.filters import BoundedFilterSet
+from supervision.core.filters import BoundedFilterSet, RegionSubtreeFilter
 
 from .models import (
     ClaimStatus,
@@ -81,6 +81,8 @@ class FlagFilter(_Styled):
     status = django_filters.ChoiceFilter(choices=FlagStatus.choices, label=_("状态"))
     rule = django_filters.ChoiceFilter(choices=flag_rule_choices, label=_("规则"))
     outcome = django_filters.ChoiceFilter(choices=FlagOutcome.choices, label=_("复核结论"))
+    # The dashboard's links (issue 16): the region subtree.
+    region = RegionSubtreeFilter(field_name="region")
 
     class Meta:
         model = FundFlag

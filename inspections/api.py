@@ -178,6 +178,7 @@ class InspectionSerializer(serializers.ModelSerializer):
             "inspected_on",
             "conclusion",
             "conclusion_note",
+            "beds_found",
             "representative_name",
             "representative_signed_at",
             "representative_ack",
@@ -215,6 +216,9 @@ class InspectionCloseInput(serializers.Serializer):
     conclusion = serializers.ChoiceField(choices=Conclusion.choices, required=False, allow_blank=True)
     note = serializers.CharField(
         required=False, allow_blank=True, default="", help_text="检查结论（检查情况）"
+    )
+    beds_found = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, help_text="现场核实床位数（清点床位时填写）"
     )
 
 
@@ -300,6 +304,7 @@ class InspectionViewSet(ScopedReadOnlyViewSet):
             conclusion=v.get("conclusion") or "",
             note=v["note"],
             inspected_on=v.get("inspected_on"),
+            beds_found=v.get("beds_found"),
         )
         return self._done(request)
 

@@ -43,9 +43,10 @@ class InspectionsConfig(AppConfig):
         from supervision.core.transitions import register_verbs
 
         register_verbs(models.VERBS)
-
         # Credit sits on the floor below: its grades raise the draw's risk class (001 (十二)).
         from django.apps import apps
+
+        from . import evaluation_indicators  # noqa: F401  (004 附件1 and report indicators)
 
         if apps.is_installed("credit"):
             from credit.services import risk_source
@@ -63,3 +64,4 @@ class InspectionsConfig(AppConfig):
         from . import public
 
         public.register()
+        from . import indicators  # noqa: F401  (the dashboard's indicators, issue 16)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from supervision.core.filters import BoundedFilterSet
+from institutions.models import Institution
+from supervision.core.filters import BoundedFilterSet, RegionSubtreeFilter
 from supervision.core.models import Department, Domain
+from supervision.core.widgets import IsoDateInput
 
 from .models import (
     Draw,
@@ -141,6 +145,14 @@ class FindingFilter(StyledFilterSet):
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("已逾期"))
     institution = django_filters.NumberFilter(field_name="institution_id", widget=forms.HiddenInput)
     inspection = django_filters.NumberFilter(field_name="inspection_id", widget=forms.HiddenInput)
+    # The dashboard's links (issue 16): the region subtree and the period found.
+    region = RegionSubtreeFilter(field_name="institution__region")
+    found_after = django_filters.DateFilter(
+        field_name="found_on", lookup_expr="gte", label=_("发现日期起"), widget=IsoDateInput
+    )
+    found_before = django_filters.DateFilter(
+        field_name="found_on", lookup_expr="lte", label=_("发现日期止"), widget=IsoDateInput
+    )
 
     class Meta:
         model = Finding
@@ -171,3 +183,38 @@ class FindingFilter(StyledFilterSet):
         if value is None:
             return queryset
         return queryset.with_progress().filter(rectification_overdue=value)
+
+
+def _period_or_none(value: str) -> tuple[Any, Any] | None:
+    from supervision.indicators import Period
+
+    try:
+        period = Period.parse(value)
+    except (ValueError, TypeError):
+        return None
+    return period.start, period.end
+
+
+class ObjectFilter(StyledFilterSet):
+    """检查对象名录库 by region and by on-site coverage over a period (``2026``, ``2026H2`` …):
+    the dashboard's coverage figures link here (issue 16)."""
+
+    region = RegionSubtreeFilter(field_name="region")
+    covered = django_filters.CharFilter(
+        method="filter_covered", label=_("已检查期间"), widget=forms.HiddenInput
+    )
+    uncovered = django_filters.CharFilter(
+        method="filter_covered", label=_("未检查期间"), widget=forms.HiddenInput
+    )
+
+    class Meta:
+        model = Institution
+        fields = ["region"]
+
+    def filter_covered(self, qs: Any, name: str, value: str) -> Any:
+        bounds = _period_or_none(value)
+        if bounds is None:
+            return qs.none()
+        done = Inspection.objects.done().filter(inspected_on__gte=bounds[0], inspected_on__lte=bounds[1])
+        ids = done.values("institution_id")
+        return qs.filter(pk__in=ids) if name == "covered" else qs.exclude(pk__in=ids)

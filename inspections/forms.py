@@ -187,6 +187,7 @@ class ConfirmForm(forms.Form):
 class CloseForm(forms.Form):
     inspected_on = forms.DateField(label=_("检查日期"), widget=IsoDateInput)
     note = forms.CharField(label=_("检查情况"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    beds_found = forms.IntegerField(label=_("现场核实床位数"), min_value=0, required=False)
 
 
 class PublishForm(forms.Form):

@@ -516,6 +516,9 @@ class Inspection(models.Model):
     inspected_on = models.DateField(_("检查日期"), null=True, blank=True, db_index=True)
     conclusion = models.CharField(_("检查结论"), max_length=12, choices=Conclusion.choices, blank=True)
     conclusion_note = models.TextField(_("检查情况"), blank=True)
+    # Beds found on site, when the inspection counted them: handed to funds (the subsidy rule
+    # "beds claimed that an inspection found not to exist") through institutions.bed_counts.
+    beds_found = models.PositiveIntegerField(_("现场核实床位数"), null=True, blank=True)
     representative_name = models.CharField(_("机构签字人"), max_length=50, blank=True)
     representative_signed_at = models.DateTimeField(_("签字时间"), null=True, blank=True)
     representative_ack = models.BooleanField(_("机构已确认检查结果"), default=False)
@@ -546,7 +549,8 @@ class Inspection(models.Model):
 
     objects = InspectionQuerySet.as_manager()
     # Partner departments of a joint inspection see it through a scope extension (apps.py).
-    scope = Scope(region="institution__region", department="department")
+    # An institution account sees its own inspections; its pages show the finished ones only.
+    scope = Scope(region="institution__region", department="department", institution="institution")
     # Acting posts (admin, inspector, leader) of the inspecting or a partner department over the
     # institution's region; auditors and liaisons read. A create is judged with the inspecting
     # department and the institution's region given. Results are published by the department
@@ -794,7 +798,12 @@ class Finding(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     objects = FindingQuerySet.as_manager()
-    scope = Scope(region="institution__region", domain="domain", department="supervising_department")
+    scope = Scope(
+        region="institution__region",
+        domain="domain",
+        department="supervising_department",
+        institution="institution",
+    )
     # A finding is recorded by an acting post of the finder's department over the institution's
     # region (``create`` is judged with that department given; inside an inspection the service
     # also asks the inspection's ``record``); any department records what it finds and an

@@ -17,13 +17,14 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from supervision.core import policy
+from supervision.core.filters import harden
 from supervision.core.querysets import regions_visible_to
 from supervision.core.scoping import get_visible_or_404
 from supervision.core.web import ScopedDetailView, ScopedListView
 from supervision.files import store as files
 
 from . import services
-from .filters import FindingFilter, InspectionFilter, InspectorFilter, ItemFilter, PlanFilter
+from .filters import FindingFilter, InspectionFilter, InspectorFilter, ItemFilter, ObjectFilter, PlanFilter
 from .forms import (
     CloseForm,
     ConfirmForm,
@@ -194,6 +195,13 @@ class InspectorListView(ScopedListView):
         return ctx
 
 
+def objects_queryset(user: Any) -> QuerySet:
+    """The 检查对象名录库 rows the user may see: operating institutions in their jurisdiction."""
+    from institutions.models import Institution
+
+    return Institution.objects.visible_to(user).filter(status__in=services.OPERATING_STATUSES)
+
+
 class ObjectDirectoryView(ScopedListView):
     """检查对象名录库: a live view over the registry (never a copy) — operating institutions in
     the user's jurisdiction, with their current risk class and last finished inspection."""
@@ -214,13 +222,14 @@ class ObjectDirectoryView(ScopedListView):
     def get_queryset(self) -> QuerySet:
         from django.db.models import Max, Q
 
-        from institutions.models import Institution
-
         done = Q(inspections__status__in=[InspectionStatus.CLOSED, InspectionStatus.PUBLISHED])
+        qs = objects_queryset(self.request.user)
+        # ``?region=`` and ``?covered=`` / ``?uncovered=<period>``: the dashboard's coverage links.
+        self.filterset = harden(ObjectFilter(self.request.GET or None, queryset=qs))
+        if self.filterset.is_bound:
+            qs = self.filterset.qs if self.filterset.is_valid() else qs.none()
         return (
-            Institution.objects.visible_to(self.request.user)
-            .filter(status__in=services.OPERATING_STATUSES)
-            .select_related("region")
+            qs.select_related("region")
             .annotate(last_inspected=Max("inspections__inspected_on", filter=done))
             .order_by(*self.get_ordering())
         )
@@ -625,6 +634,7 @@ def inspection_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
                 actor=request.user,
                 inspected_on=form.cleaned_data["inspected_on"],
                 note=form.cleaned_data["note"],
+                beds_found=form.cleaned_data["beds_found"],
             )
             messages.success(request, _("检查已办结，相关期限已更新。"))
         elif action == "publish":

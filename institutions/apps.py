@@ -47,3 +47,7 @@ class InstitutionsConfig(AppConfig):
         from . import file_tabs
 
         file_tabs.register()
+        from . import (
+            evaluation_indicators,  # noqa: F401  (004 附件1 and report indicators)
+            indicators,  # noqa: F401  (the dashboard's indicators, issue 16)
+        )

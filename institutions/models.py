@@ -11,12 +11,15 @@ from django.utils.translation import gettext_lazy as _
 
 from supervision.audit.fields import EncryptedCharField
 from supervision.core.models import Region
-from supervision.core.policy import ACTING, ANY, LEAD, Allow, WriteRules
+from supervision.core.policy import ACTING, ANY, INSTITUTION, LEAD, OWN_INSTITUTION, Allow, WriteRules
 from supervision.core.scoping import Scope, ScopedQuerySet
 
 from .validators import validate_credit_code
 
-INSTITUTION_SCOPE = Scope(region="institution__region", any_department=True)
+# ``institution``: an institution account (机构端) sees its own rows (supervision/core/scoping.py).
+INSTITUTION_SCOPE = Scope(region="institution__region", any_department=True, institution="institution")
+# Staff-only rows about an institution (the on-site check's working record).
+STAFF_ONLY_SCOPE = Scope(region="institution__region", any_department=True)
 
 # --- who may write (the write policy, supervision/core/policy.py) ------------------------------
 # The registry — records, filings, status changes, staff, appointments, grade ratings and
@@ -32,6 +35,9 @@ REPORT = (Allow(ACTING, ANY),)
 # registry fact recorded by the deciding post: the decision has its own rules where it is made;
 # the registry asks only for an acting post over the place (never an auditor or a liaison).
 RECORD = (Allow(ACTING, ANY),)
+# The institution's own account (机构端, issue 17) files for itself and reports its own drills,
+# plans and incidents; civil affairs may still record a filing, any department a report.
+OWN = (Allow(INSTITUTION, OWN_INSTITUTION),)
 REGISTRY_READ_ONLY = (
     "机构名录、备案、状态、从业人员和等级评定由民政部门（牵头部门）的管理员、监管执法人员、领导"
     "在其辖区内维护；您的岗位只能查看。"
@@ -179,13 +185,20 @@ class Institution(models.Model):
     objects = ScopedQuerySet.as_manager()
     # The registry is visible to every department inside its jurisdiction: partner
     # departments need it to log findings in their own domain.
-    scope = Scope(region="region", any_department=True)
+    scope = Scope(region="region", any_department=True, institution="self")
     # "edit" is "keep" for the registry facts; a change of region is asked twice, for the
     # institution where it is and for the region it moves to (institution_update).
     write_rules = WriteRules(
         region="region",
         label="养老服务机构",
-        actions={"keep": KEEP, "edit": KEEP, "report": REPORT, "restrict": RECORD},
+        actions={
+            "keep": KEEP,
+            "edit": KEEP,
+            "report": REPORT,
+            "restrict": RECORD,
+            "file": KEEP + OWN,
+            "self_report": REPORT + OWN,
+        },
         reasons={"keep": REGISTRY_READ_ONLY, "edit": REGISTRY_READ_ONLY, "report": REPORT_READ_ONLY},
     )
 
@@ -622,7 +635,7 @@ class OnsiteCheck(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
-    scope = INSTITUTION_SCOPE
+    scope = STAFF_ONLY_SCOPE
 
     class Meta:
         verbose_name = _("现场核查")

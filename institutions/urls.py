@@ -1,6 +1,8 @@
 from django.urls import path
 
 from . import views
+from .portal import report_views
+from .portal import staff_views as account_views
 
 app_name = "institutions"
 urlpatterns = [
@@ -26,4 +28,9 @@ urlpatterns = [
     path("<int:pk>/suspend/", views.SuspendView.as_view(), name="suspend"),
     path("<int:pk>/terminate/", views.TerminateView.as_view(), name="terminate"),
     path("<int:pk>/status/<slug:action>/", views.StatusActionView.as_view(), name="status_action"),
+    # Institution accounts (机构端), opened by civil affairs from the institution page.
+    path("<int:pk>/accounts/new/", account_views.AccountCreateView.as_view(), name="account_new"),
+    path("accounts/<int:pk>/code/", account_views.account_code, name="account_code"),
+    path("accounts/<int:pk>/disable/", account_views.account_disable, name="account_disable"),
+    path("disclosure-changes/<int:pk>/decide/", report_views.disclosure_decide, name="disclosure_decide"),
 ]

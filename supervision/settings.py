@@ -79,9 +79,12 @@ INSTALLED_APPS = [
     "supervision.publicity",
     "supervision.files",
     "supervision.audit",
+    "supervision.dashboard",
+    "supervision.campaigns",
     # domain floors
     "institutions",
     "institutions.reconciliation",
+    "institutions.portal",
     "credit",
     "inspections",
     "inspections.complaints",
@@ -89,6 +92,10 @@ INSTALLED_APPS = [
     "funds",
     "funds.deposits",
     "funds.fundraising",
+    # oversight (ground floor: they read the indicator registry, not the apps; listed after the
+    # floors so that their demo data reads what the floors' demo created)
+    "supervision.reports",
+    "supervision.evaluation",
 ]
 
 MIDDLEWARE = [
@@ -105,6 +112,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # 12-hour absolute session limit; forced password change and two-factor steps first.
     "supervision.accounts.middleware.AccountSecurityMiddleware",
+    # Institution accounts (机构端) stay on the institution pages (supervision/core/institution_menu.py).
+    "supervision.core.institution_menu.InstitutionGateMiddleware",
     "supervision.core.middleware.QueryGuardMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -161,7 +170,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # 0 turns it off. An expired password sends its user to the change page before anything else.
 PASSWORD_EXPIRY_DAYS = int(os.environ.get("PASSWORD_EXPIRY_DAYS", "0"))
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "workbench"
+LOGIN_REDIRECT_URL = "home"  # leaders land on the dashboard, everyone else on the workbench
 LOGOUT_REDIRECT_URL = "login"
 
 # Idle timeout: 30 minutes, renewed on every request.
@@ -262,6 +271,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Quarterly subsidy spot checks (003 4.): open the quarter's rounds and clocks (idempotent).
     "funds-open-spot-checks": {"task": "funds.open_spot_checks", "schedule": 86400.0},
     "funds-anomaly-rules": {"task": "funds.run_anomaly_rules", "schedule": 86400.0},
+    # The leaders' dashboard: cached figures refreshed every 15 minutes (the page shows their age).
+    "dashboard-refresh": {"task": "dashboard.refresh", "schedule": 900.0},
 }
 
 REST_FRAMEWORK = {
@@ -313,6 +324,7 @@ SPECTACULAR_SETTINGS = {
     # enum after its model so the schema is stable and readable.
     "ENUM_NAME_OVERRIDES": {
         "DeadlineStateEnum": "supervision.deadlines.models.DeadlineState",
+        "SubmissionStateEnum": "supervision.reports.submission.SubmissionState",
         "NotificationKindEnum": "supervision.deadlines.models.NotificationKind",
         "ReferralStateEnum": "supervision.referrals.models.ReferralState",
         "InstitutionKindEnum": "institutions.models.InstitutionKind",
@@ -342,6 +354,8 @@ SPECTACULAR_SETTINGS = {
         "GradeLevelEnum": "institutions.models.GradeLevel",
         "LineKindEnum": "funds.models.claims.LineKind",
         "VerificationResultEnum": "institutions.reconciliation.models.VerifyResult",
+        "CampaignStateEnum": "supervision.campaigns.models.CampaignState",
+        "TaskAssignmentStateEnum": "supervision.campaigns.models.AssignmentState",
     },
 }
 

@@ -4,7 +4,6 @@ where the documents ask for publicity, ``public_urls.py`` under /public/."""
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
@@ -18,12 +17,17 @@ from inspections.rectification import api as rectification_api
 from institutions import api as institutions_api
 from institutions.reconciliation import api as reconciliation_api
 from supervision.accounts import api as accounts_api
+from supervision.campaigns import api as campaigns_api
 from supervision.core import api as core_api
-from supervision.core import regionpicker, workbench_views
+from supervision.core import institution_menu, regionpicker, workbench_views
 from supervision.core import views as core_views
 from supervision.core.health import healthz
+from supervision.dashboard import views as dashboard_views
 from supervision.deadlines import api as deadlines_api
+from supervision.evaluation import api as evaluation_api
+from supervision.indicators import api as indicators_api
 from supervision.referrals import api as referrals_api
+from supervision.reports import api as reports_api
 from supervision.workcal import api as workcal_api
 
 router = DefaultRouter()
@@ -32,6 +36,8 @@ for module in (
     workcal_api,
     deadlines_api,
     referrals_api,
+    indicators_api,
+    campaigns_api,
     institutions_api,
     reconciliation_api,
     credit_api,
@@ -41,6 +47,8 @@ for module in (
     funds_api,
     deposits_api,
     fundraising_api,
+    reports_api,
+    evaluation_api,
 ):
     module.register(router)
 
@@ -55,7 +63,9 @@ api_v1 = [
 ]
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="workbench", permanent=False)),
+    # The first page by role: leaders get the dashboard (领导驾驶舱), everyone else the workbench.
+    path("", dashboard_views.home, name="home"),
+    path("dashboard/", include("supervision.dashboard.urls")),
     path("workbench/", core_views.workbench, name="workbench"),
     path("workbench/done/", workbench_views.done, name="workbench_done"),
     path("workbench/todos/<slug:group>/", workbench_views.todo_group, name="workbench_todos"),
@@ -77,6 +87,14 @@ urlpatterns = [
     path("county-admin/", include("supervision.countyadmin.urls")),
     path("audit/", include("supervision.audit.urls")),
     path("referrals/", include("supervision.referrals.urls")),
+    path("reports/", include("supervision.reports.urls")),
+    path("evaluation/", include("supervision.evaluation.urls")),
+    path("campaigns/", include("supervision.campaigns.urls")),
+    # The institution's side (机构端, issue 17): its home and menu; each app's institution pages.
+    path("institution/", institution_menu.institution_home, name="institution_home"),
+    path("institution/", include("institutions.portal.urls")),
+    path("institution/", include("inspections.rectification.institution_urls")),
+    path("institution/", include("credit.institution_urls")),
     path("institutions/reconciliation/", include("institutions.reconciliation.urls")),
     path("institutions/", include("institutions.urls")),
     path("credit/", include("credit.urls")),

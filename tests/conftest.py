@@ -153,6 +153,75 @@ def _isolated_cache(settings):
     cache.clear()
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """In each module, the tests that read the demo (``demo_module``) run after the others.
+
+    ``demo_module`` keeps the seeded demo in an open transaction until the module's last test;
+    a test of the same module that builds its own small world must run before that, whatever
+    order the items come in (``--random-order`` shuffles first: this hook runs last). Each module
+    keeps the slots its items had; only which of its items fills which slot changes. ``make test``
+    distributes by file (``--dist loadfile``), so a module's items also stay on one worker."""
+    slots: dict[str, list[int]] = {}
+    for i, item in enumerate(items):
+        slots.setdefault(item.nodeid.split("::", 1)[0], []).append(i)
+    reordered = list(items)
+    for positions in slots.values():
+        members = [items[i] for i in positions]
+        uses_demo = [m for m in members if "demo_module" in getattr(m, "fixturenames", ())]
+        if not uses_demo or len(uses_demo) == len(members):
+            continue
+        ordered = [m for m in members if m not in uses_demo] + uses_demo
+        for i, m in zip(positions, ordered, strict=True):
+            reordered[i] = m
+    items[:] = reordered
+
+
+@pytest.fixture(scope="module")
+def demo_module(django_db_setup, django_db_blocker):
+    """The demo site (``seed_demo``), seeded once for a whole test module.
+
+    Seeding takes seconds and a dozen modules read the demo, some in many tests (the write
+    matrix has one test per persona). The demo is written inside a transaction that stays open
+    for the module and is rolled back at its end; each test's own transaction (``db``) is a
+    savepoint inside it, so every test starts from the freshly seeded demo whatever the test
+    before it wrote, and the next module starts from an empty database. The settings the
+    function-scoped autouse fixtures give every test (in-process tasks and cache, fast hashing)
+    are in force while seeding too. Not for transactional tests: their flush would end it."""
+    from io import StringIO
+
+    from django.core.cache import cache
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.test.utils import override_settings
+
+    from supervision.celery import app
+
+    with (
+        django_db_blocker.unblock(),
+        override_settings(
+            CACHES={
+                "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "demo"}
+            },
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        ),
+    ):
+        eager = app.conf.task_always_eager
+        app.conf.task_always_eager = True
+        atomic = transaction.atomic()
+        atomic._from_testcase = True  # a test's transaction, never committed (as TestCase marks its own)
+        atomic.__enter__()
+        try:
+            call_command("seed_demo", stdout=StringIO())
+            cache.clear()
+            yield
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+            app.conf.task_always_eager = eager
+            cache.clear()
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Personas' passwords are hashed in every test; PBKDF2 would dominate the run time."""

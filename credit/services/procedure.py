@@ -14,7 +14,7 @@ import datetime as dt
 import hashlib
 import logging
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from auditlog.context import disable_auditlog
@@ -37,6 +37,7 @@ from ..models import (
     IN_FORCE_STATES,
     OBJECTION_RULE,
     TRANSITIONS,
+    AttachmentPurpose,
     CreditGrade,
     CreditRecord,
     ListingPolicy,
@@ -50,6 +51,7 @@ from .common import P, add_years, rules_table, today
 from .enforcement import _lift_restrictions, _record_restrictions
 from .grading import grade_recompute, listings_in_force
 from .ledger import _domain
+from .party import Upload, attach, filing_day
 
 log = logging.getLogger(__name__)
 
@@ -276,10 +278,17 @@ def proposal_notify(proposal: ListingProposal, *, actor: Any, on: dt.date | None
 
 
 def proposal_object(
-    proposal: ListingProposal, *, actor: Any, text: str, on: dt.date | None = None
+    proposal: ListingProposal,
+    *,
+    actor: Any,
+    text: str,
+    on: dt.date | None = None,
+    attachments: Sequence[Upload] = (),
 ) -> ListingProposal:
-    """陈述申辩/异议 received from the party while the window is open; meets the clock."""
-    on = on or today()
+    """陈述申辩/异议 received from the party while the window is open; meets the clock. Staff
+    record a statement received on paper (dated when received); the institution's own account
+    files it online, today, with its ``attachments`` (name, data: images or PDFs)."""
+    on = filing_day(actor, on)
     with transaction.atomic():
         p = _lock(proposal)
         policy.require(actor, p, "object")
@@ -288,12 +297,14 @@ def proposal_object(
         if not (text or "").strip():
             raise ValidationError({"text": "请填写陈述申辩内容。"})
         _not_before(on, p.notified_on, "告知")
-        if p.state == P.NOTIFIED and p.objection_closed(on):
+        if (p.state == P.NOTIFIED and p.objection_closed(on)) or (p.state == P.ELAPSED and p.objection_due):
             raise ValidationError(
-                f"陈述申辩期已于 {p.objection_due:%Y-%m-%d} 届满，不能再登记陈述申辩。", code="objection_late"
+                f"陈述申辩期已于 {p.objection_due:%Y-%m-%d} 届满，不能再提出陈述申辩。",
+                code="objection_late",
             )
         _step(p, P.OBJECTED, "object", actor, {"objection_on": on, "objection_text": text.strip()})
         deadline_meet(p, OBJECTION_RULE, by=p, at=on)
+        attach(p, AttachmentPurpose.OBJECTION, attachments, actor)
         return _forget_clock(p)
 
 
@@ -448,11 +459,18 @@ def proposal_publish(proposal: ListingProposal, *, actor: Any, on: dt.date | Non
 
 
 def proposal_apply_removal(
-    proposal: ListingProposal, *, actor: Any, proof: str, on: dt.date | None = None
+    proposal: ListingProposal,
+    *,
+    actor: Any,
+    proof: str,
+    on: dt.date | None = None,
+    attachments: Sequence[Upload] = (),
 ) -> ListingProposal:
     """信用修复: the party applies for early removal after the minimum period (103号 art. 11:
-    2 years, no new serious dishonesty, obligations fulfilled and rectified — the proof)."""
-    on = on or today()
+    2 years, no new serious dishonesty, obligations fulfilled and rectified — the proof). Staff
+    record an application received on paper; the institution's account files it online, today,
+    with its ``attachments``."""
+    on = filing_day(actor, on)
     with transaction.atomic():
         p = _lock(proposal)
         policy.require(actor, p, "apply_removal")
@@ -490,13 +508,15 @@ def proposal_apply_removal(
                 f"列入期间又发生严重失信行为（{new.get_kind_display()}，{new.effective_on:%Y-%m-%d}），不能申请提前移出。",
                 code="new_serious",
             )
-        return _step(
+        _step(
             p,
             P.REMOVAL_APPLIED,
             "apply_removal",
             actor,
             {"removal_applied_on": on, "removal_proof": proof.strip()},
         )
+        attach(p, AttachmentPurpose.REMOVAL, attachments, actor)
+        return p
 
 
 def proposal_decide_removal(

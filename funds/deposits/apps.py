@@ -34,3 +34,4 @@ class DepositsConfig(AppConfig):
             auditlog.register(model)
         register_verbs(VERBS)
         register_public_detail_section(public_sections.escrow_status)
+        from . import evaluation_indicators  # noqa: F401  (004 附件1 indicators)

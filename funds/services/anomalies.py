@@ -21,11 +21,12 @@ missing row means the default below. Sources:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.db import connection, transaction
 from django.db.models import Count, Exists, F, FloatField, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Cast
 
@@ -296,6 +297,22 @@ def detect(code: str, claim_ids: list[int] | None = None) -> QuerySet:
     return RULES[code].detect(_lines(claim_ids), threshold)  # type: ignore[return-value]
 
 
+def stream(qs: QuerySet) -> Iterator[dict[str, Any]]:
+    """Iterate a rule's hits without holding them all. On PostgreSQL ``iterator`` reads through
+    a server-side cursor, which the planner optimises for the first 10 % of the rows
+    (``cursor_tuple_fraction``), a fast-start plan instead of the hash join it picks for the
+    whole result (2.4 × the plain statement in bench_funds). Every hit is read, so the cursor
+    is told so, for this transaction only (1.03 × then, over 5,000,000 lines)."""
+    if connection.vendor != "postgresql":
+        yield from qs.iterator(chunk_size=2000)
+        return
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute("SET LOCAL cursor_tuple_fraction = 1.0")
+        yield from qs.iterator(chunk_size=2000)
+        # back to the default for the rest of an enclosing transaction (an error ends it anyway)
+        cur.execute("SET LOCAL cursor_tuple_fraction TO DEFAULT")
+
+
 MAX_DETAILS = 5
 
 
@@ -310,7 +327,7 @@ def run_rules(claim_ids: list[int] | None = None, codes: Iterable[str] | None = 
         rule = RULES[code]
         shown: dict[int, list[dict[str, Any]]] = defaultdict(list)
         counts: dict[int, int] = defaultdict(int)
-        for row in rule.detect(_lines(claim_ids), threshold).iterator(chunk_size=2000):  # type: ignore[attr-defined]
+        for row in stream(rule.detect(_lines(claim_ids), threshold)):  # type: ignore[arg-type]
             counts[row["claim_id"]] += 1
             if len(shown[row["claim_id"]]) < MAX_DETAILS:
                 shown[row["claim_id"]].append(row)

@@ -208,7 +208,8 @@ def spot_check_record(
     third_party_report: Any = None,
 ) -> SpotCheckItem:
     """Record the check of one drawn claim; a bed count becomes a ``VerifiedBeds`` fact (and the
-    claim is re-run through the rules); the last check completes the round and meets its clock."""
+    institution's live claims are re-run through the rule); the last check completes the round
+    and meets its clock."""
     if result not in (CheckResult.PASSED, CheckResult.PROBLEM):
         raise ValidationError({"result": "请选择核查结果。"})
     if result == CheckResult.PROBLEM and not (note or "").strip():
@@ -256,13 +257,8 @@ def spot_check_record(
             save_audited(locked, policy.as_user(actor), "check", before)
         claim = locked.claim
         if beds_found is not None:
-            VerifiedBeds.objects.create(
-                institution_id=claim.institution_id,
-                region_id=claim.region_id,
-                verified_on=checked_on,
-                beds_found=beds_found,
-                source=str(locked.round),
-                recorded_by=policy.as_user(actor),
+            verified_beds_record(
+                claim.institution, beds=beds_found, on=checked_on, source=str(locked.round), actor=actor
             )
         round_ = locked.round
         if not round_.items.filter(result=CheckResult.PENDING).exists():
@@ -276,8 +272,29 @@ def spot_check_record(
                 updates={"completed_at": timezone.now()},
             )
             deadline_meet(round_, SPOT_CHECK_RULE, by=round_)
-    if beds_found is not None:
-        from .anomalies import run_rules
-
-        run_rules(claim_ids=[claim.pk], codes=["subsidy.beds_not_found"])
     return locked
+
+
+def verified_beds_record(
+    institution: Any, *, beds: int, on: dt.date, source: str, actor: Any
+) -> VerifiedBeds:
+    """Keep the beds a check found at ``institution`` as the ``VerifiedBeds`` fact and run the
+    rule "beds claimed that a check found not to exist" over its live claims. Called by a spot
+    check here, and by an inspection through ``institutions.bed_counts`` (registered in
+    ``apps.py``): the calling service has judged its own write, so this fact asks no policy."""
+    from .anomalies import LIVE, run_rules
+
+    fact = VerifiedBeds.objects.create(
+        institution=institution,
+        region_id=institution.region_id,
+        verified_on=on,
+        beds_found=beds,
+        source=source[:200],
+        recorded_by=policy.as_user(actor),
+    )
+    claims = list(
+        SubsidyClaim.objects.filter(institution=institution, status__in=LIVE).values_list("pk", flat=True)
+    )
+    if claims:
+        run_rules(claim_ids=claims, codes=["subsidy.beds_not_found"])
+    return fact

@@ -37,3 +37,4 @@ class ComplaintsConfig(AppConfig):
             71,
             _("输入查询码查看办理状态"),
         )
+        from . import indicators  # noqa: F401  (the dashboard's indicators, issue 16)

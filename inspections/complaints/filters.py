@@ -3,7 +3,7 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Q, QuerySet
 
-from supervision.core.filters import BoundedFilterSet
+from supervision.core.filters import BoundedFilterSet, RegionSubtreeFilter
 from supervision.core.models import Department, Domain
 
 from .models import Channel, Complaint, State
@@ -22,6 +22,8 @@ class ComplaintFilter(BoundedFilterSet):
         label="承办部门", queryset=Department.objects.all(), empty_label="全部部门"
     )
     overdue = django_filters.BooleanFilter(label="超期未答复", method="filter_overdue")
+    # The dashboard's links (issue 16): the region subtree.
+    region = RegionSubtreeFilter(field_name="region")
 
     class Meta:
         model = Complaint

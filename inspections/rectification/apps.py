@@ -17,6 +17,9 @@ VERBS = {
     "record": _("登记"),
     "appeal": _("更新复议诉讼状态"),
     "end_publication": _("提前结束公示"),
+    "acknowledge": _("签收（送达回证）"),
+    "repair_apply": _("申请信用修复"),
+    "repair_decide": _("审核信用修复申请"),
 }
 
 
@@ -44,6 +47,10 @@ class RectificationConfig(AppConfig):
             models.ListedSupervision,
             models.ListingProgress,
             models.Penalty,
+            models.NoticeReceipt,
+            models.ResponseAttachment,
+            models.PenaltyRepairApplication,
+            models.RepairAttachment,
         ):
             auditlog.register(model)
         register_panel(rectification_panel)
@@ -75,4 +82,27 @@ class RectificationConfig(AppConfig):
         register_penalty_recorder(penalty_record, kinds=PenaltyKind.choices)
         # Importing the services registers the escalation stage handler of the item clock
         # (``services.suspension.item_escalated``) with the deadline engine, once per process.
-        from . import services  # noqa: F401
+        from supervision.core.institution_menu import register_institution_page, register_institution_summary
+
+        from . import (
+            indicators,  # noqa: F401  (the dashboard's indicators, issue 16)
+            services,  # noqa: F401
+        )
+        from .institution_menu import open_notices
+
+        # The institution's side (issue 17): its notices, and its inspections in its record.
+        register_institution_page(
+            "notices",
+            "整改通知",
+            "institution_notices:notice_list",
+            order=40,
+            description="签收通知书、报送整改情况、查看验收结果",
+        )
+        register_institution_page(
+            "record_inspections",
+            "检查记录",
+            "institution_notices:record_inspections",
+            order=60,
+            description="本机构的检查结果和发现的问题",
+        )
+        register_institution_summary(open_notices)

@@ -27,7 +27,6 @@ def seed(stdout: Any) -> None:
         stdout.write("rectification: demo data already present\n")
         return
     today = timezone.localdate()
-    actor = User.objects.filter(is_superuser=True).first()
     prefix = YANGGU[:6]
     finding = (
         Finding.objects.filter(status=FindingStatus.OPEN)
@@ -42,12 +41,21 @@ def seed(stdout: Any) -> None:
         .order_by("home", "-supervising_department__is_lead", "pk")
         .first()
     )
-    if finding is None or actor is None:
+    if finding is None:
         stdout.write("rectification: no open findings yet, skipped\n")
         return
     institution = finding.institution
     department = finding.supervising_department
     county = services.county_of(institution.region)
+    # The notice is drafted by an inspector of the issuing department in the county (no demo
+    # work is done as the superuser); the steps themselves are the seeder's (SYSTEM).
+    drafter = (
+        User.objects.filter(
+            assignments__department=department, assignments__region=county, is_superuser=False
+        )
+        .order_by("pk")
+        .first()
+    )
     findings = list(
         Finding.objects.filter(institution=institution, status=FindingStatus.OPEN).order_by("pk")[:3]
     )
@@ -70,7 +78,7 @@ def seed(stdout: Any) -> None:
         issuing_region=county,
         reconsideration_body=f"{county.name}人民政府",
         court=f"{county.name}人民法院",
-        created_by=actor,
+        created_by=drafter,
     )
     for n, f in enumerate(findings, 1):
         notice.items.create(
@@ -124,11 +132,61 @@ def seed(stdout: Any) -> None:
             decided_on=today,
             findings=findings[:1],
         )
+    _notice_for_the_demo_account(today)
     sent = _send_one_referral(prefix, today)
     stdout.write(
         f"rectification: notice {notice.number} with {notice.items.count()} items, demo penalty"
         f"{f', referral {sent} sent' if sent else ''}\n"
     )
+
+
+DEMO_ACCOUNT_INSTITUTION = "阳谷县福寿养老院"  # the institution of the demo account yanggu_fushou
+
+
+def _notice_for_the_demo_account(on: dt.date) -> None:
+    """An issued notice for the demo account's institution (unless the main one is already
+    its own), one problem pending, not yet signed for: the institution side has one to answer."""
+    from inspections import services as inspection_services
+    from institutions.models import Institution
+    from supervision.core import policy
+    from supervision.core.models import Department, Domain
+
+    from . import services
+    from .models import RectificationNotice
+
+    inst = Institution.objects.filter(name=DEMO_ACCOUNT_INSTITUTION).select_related("region").first()
+    if inst is None or RectificationNotice.objects.filter(institution=inst).exists():
+        return
+    department = Department.objects.filter(is_lead=True).order_by("pk").first()
+    domain = Domain.objects.filter(code="operations").first() or Domain.objects.order_by("pk").first()
+    if department is None or domain is None:
+        return
+    finding = inspection_services.finding_create(
+        inst,
+        domain,
+        actor=policy.SYSTEM,
+        department=department,
+        description="夜间值班人员不足，值班记录缺失",
+        rectification_required="按照入住老年人数量配齐夜间值班人员，建立值班记录",
+        found_on=on,
+    )
+    county = services.county_of(inst.region)
+    notice = RectificationNotice.objects.create(
+        institution=inst,
+        issuing_department=department,
+        issuing_region=county,
+        reconsideration_body=f"{county.name}人民政府",
+        court=f"{county.name}人民法院",
+    )
+    notice.items.create(
+        finding=finding,
+        seq=1,
+        problem=finding.description,
+        legal_basis="《养老机构管理办法》第二十八条",
+        requirement=finding.rectification_required,
+        period_workdays=10,
+    )
+    services.notice_issue(notice, actor=policy.SYSTEM, on=on)
 
 
 def _send_one_referral(prefix: str, on: dt.date) -> str:

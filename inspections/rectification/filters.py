@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from inspections.filters import StyledFilterSet
+from supervision.core.filters import RegionSubtreeFilter
 from supervision.core.models import Department
 from supervision.core.widgets import IsoDateInput
 
@@ -49,6 +50,8 @@ class ItemFilter(StyledFilterSet):
     progress = django_filters.ChoiceFilter(choices=OPENNESS, method="by_progress", label=_("进度"))
     state = django_filters.ChoiceFilter(choices=ItemState.choices, label=_("状态"))
     mine = django_filters.BooleanFilter(method="by_mine", label=_("仅本部门下达"))
+    # The dashboard's links (issue 16): the region subtree.
+    region = RegionSubtreeFilter(field_name="notice__institution__region")
 
     class Meta:
         model = NoticeItem
@@ -113,6 +116,8 @@ class PenaltyFilter(StyledFilterSet):
         label=_("公示"),
         choices=[("current", _("公示中")), ("ended", _("公示期满或已撤销"))],
     )
+    # The dashboard's links (issue 16): the region subtree.
+    region = RegionSubtreeFilter(field_name="institution__region")
 
     class Meta:
         model = Penalty

@@ -30,7 +30,7 @@ from supervision.deadlines.models import Deadline, DeadlineState
 from supervision.documents.models import OfficialDocument
 from supervision.workcal.services import add_months
 
-from .rules import DECIDERS, HANDLERS, LISTING_HANDLERS, LISTING_OPENERS, WAIVERS
+from .rules import DECIDERS, HANDLERS, LISTING_HANDLERS, LISTING_OPENERS, OWN, WAIVERS
 
 ITEM_RULE = "rectification.item"
 # 挂牌督办's own clock (shipped by migration 0004: no document gives a period, so the rule's length
@@ -200,7 +200,8 @@ class RectificationNotice(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
-    scope = Scope(region="institution__region", department="issuing_department")
+    # The institution's account sees its own notices (the institution pages show issued ones only).
+    scope = Scope(region="institution__region", department="issuing_department", institution="institution")
     write_rules = WriteRules(
         region="institution__region",
         department="issuing_department",
@@ -216,6 +217,8 @@ class RectificationNotice(models.Model):
             "respond": HANDLERS,
             "accept": HANDLERS,
             "reject": HANDLERS,
+            # 送达回证 online: the institution signs for its own notice.
+            "acknowledge": OWN,
         },
     )
 
@@ -307,13 +310,19 @@ class NoticeItem(models.Model):
     accepted_at = models.DateTimeField(_("验收通过时间"), null=True, blank=True)
 
     objects = NoticeItemQuerySet.as_manager()
-    scope = Scope(region="notice__institution__region", department="notice__issuing_department")
+    scope = Scope(
+        region="notice__institution__region",
+        department="notice__issuing_department",
+        institution="notice__institution",
+    )
     write_rules = WriteRules(
         region="notice__institution__region",
         department="notice__issuing_department",
         domain="finding__domain",
         label="整改事项",
-        actions={"respond": HANDLERS, "accept": HANDLERS, "reject": HANDLERS, "waive": WAIVERS},
+        # The institution reports on its own items itself (机构端); staff may still record a report
+        # handed in on paper. Acceptance stays the issuing department's.
+        actions={"respond": HANDLERS + OWN, "accept": HANDLERS, "reject": HANDLERS, "waive": WAIVERS},
     )
 
     class Meta:
@@ -344,7 +353,8 @@ class NoticeItem(models.Model):
 
 
 class ItemResponse(models.Model):
-    """The institution's report on one item (what was done, evidence), recorded by staff."""
+    """The institution's report on one item (what was done, evidence): filed by the institution's
+    own account online, or recorded by staff from a report handed in on paper."""
 
     item = models.ForeignKey(
         NoticeItem, on_delete=models.CASCADE, related_name="responses", verbose_name=_("整改事项")
@@ -365,6 +375,13 @@ class ItemResponse(models.Model):
         verbose_name=_("录入人"),
     )
     recorded_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = Scope(
+        region="item__notice__institution__region",
+        department="item__notice__issuing_department",
+        institution="item__notice__institution",
+    )
 
     class Meta:
         verbose_name = _("整改报告")
@@ -675,7 +692,7 @@ class Penalty(models.Model):
     created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
-    scope = Scope(region="institution__region", department="department")
+    scope = Scope(region="institution__region", department="department", institution="institution")
     # The deciding department's acting posts record the decision (under their own post, passed
     # as ``department=``), its appeal status and, for 信用修复, the early end of publication.
     write_rules = WriteRules(
@@ -710,3 +727,12 @@ class Penalty(models.Model):
             and self.published_until is not None
             and self.published_until >= on
         )
+
+
+# The institution's own additions (送达回证 online, further evidence files), in their own module.
+from .institution_models import (  # noqa: E402, F401
+    NoticeReceipt,
+    PenaltyRepairApplication,
+    RepairAttachment,
+    ResponseAttachment,
+)

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from supervision.core.policy import ACTING, ADMINS, LEAD, LEADERS, OWNER, Allow
+from supervision.core.policy import ACTING, ADMINS, INSTITUTION, LEAD, LEADERS, OWN_INSTITUTION, OWNER, Allow
 
 # The issuing department's acting posts (inspector, leader, admin) over the notice's region
 # handle it: responses, acceptances, rejections, discarding a draft (README "Who handles a
@@ -24,3 +24,10 @@ WAIVERS = (Allow(LEADERS + ADMINS, OWNER),)
 # department or by civil affairs.
 LISTING_OPENERS = (Allow(ACTING, LEAD),)
 LISTING_HANDLERS = (Allow(ACTING, OWNER), Allow(ACTING, LEAD))
+# The institution's own account (机构端, issue 17) on its own notices: it signs for a notice
+# (送达回证) and reports on its items; it never accepts, rejects or waives.
+OWN = (Allow(INSTITUTION, OWN_INSTITUTION),)
+# 信用修复 of a penalty's publication (issue 17): the institution's own account applies for its
+# own penalty; the deciding department's acting posts (those who may end the publication) decide.
+REPAIR_APPLICANTS = OWN
+REPAIR_DECIDERS = HANDLERS

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import attachment_views, repair_views, views
 
 app_name = "rectification"
 urlpatterns = [
@@ -16,6 +16,7 @@ urlpatterns = [
     path("items/<int:pk>/accept/", views.item_accept, name="item_accept"),
     path("items/<int:pk>/reject/", views.item_reject, name="item_reject"),
     path("responses/<int:pk>/evidence/", views.response_evidence, name="response_evidence"),
+    path("responses/attachments/<int:pk>/", attachment_views.response_attachment, name="response_attachment"),
     path("suspensions/", views.SuspensionListView.as_view(), name="suspension_list"),
     path("suspensions/<int:pk>/", views.SuspensionDetailView.as_view(), name="suspension_detail"),
     path("suspensions/<int:pk>/approve/", views.suspension_approve, name="suspension_approve"),
@@ -33,4 +34,6 @@ urlpatterns = [
         views.penalty_end_publication,
         name="penalty_end_publication",
     ),
+    path("penalties/repair/<int:pk>/decide/", repair_views.repair_decide, name="penalty_repair_decide"),
+    path("penalties/repair/attachments/<int:pk>/", repair_views.repair_attachment, name="repair_attachment"),
 ]

@@ -627,6 +627,10 @@ class PenaltyDetailView(ScopedDetailView):
         ctx["today"] = timezone.localdate()
         ctx["revoked"] = self.object.is_revoked
         p = self.object
+        # 信用修复 applications filed by the institution online (repair_views decides them)
+        ctx["repair_applications"] = p.repair_applications.prefetch_related("attachments").select_related(
+            "filed_by", "decided_by"
+        )
         ctx["can_end_publication"] = (
             p.is_public(ctx["today"]) and p.kind != PenaltyKind.WARNING and p.published_until is not None
         )

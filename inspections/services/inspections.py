@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from institutions.bed_counts import report_beds_found
 from institutions.models import Institution
 from supervision.core import policy
 from supervision.core.models import Department
@@ -341,9 +342,11 @@ def inspection_close(
     conclusion: str = "",
     note: str = "",
     inspected_on: dt.date | None = None,
+    beds_found: int | None = None,
 ) -> Inspection:
     """Close (办结) an inspection: set the conclusion; meet the institution's on-site check
-    clocks (``filing.onsite_check``, ``unfiled.onsite_check``); open the publishing clock.
+    clocks (``filing.onsite_check``, ``unfiled.onsite_check``); open the publishing clock; a
+    bed count found on site (``beds_found``) is reported through ``institutions.bed_counts``.
     Refused, with the list of what is missing (``close_blockers``), until every key item and
     every item the plan requires has a result, the conclusion is written, each inspector of
     the team has confirmed and the representative has signed or their refusal is recorded
@@ -391,9 +394,14 @@ def inspection_close(
                 "conclusion_note": note or inspection.conclusion_note,
                 "inspected_on": inspected_on or inspection.inspected_on or timezone.localdate(),
                 "closed_at": now,
+                **({"beds_found": beds_found} if beds_found is not None else {}),
             },
         )
         institution = inspection.institution
+        if inspection.beds_found is not None:
+            on = inspection.inspected_on or timezone.localdate()
+            source = f"{inspection.department.name}{inspection.get_kind_display()}（{on:%Y-%m-%d}）"
+            report_beds_found(institution, beds=inspection.beds_found, on=on, source=source, actor=actor)
         clocks.meet(institution, clocks.FILING_ONSITE, by=inspection, at=now)
         clocks.meet(institution, clocks.UNFILED_ONSITE, by=inspection, at=now)
         if conclusion != Conclusion.CLOSED_DOWN:

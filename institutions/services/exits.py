@@ -93,6 +93,11 @@ def _exit(inst: Institution, kind: str, *, actor: Any, **data: Any) -> ExitPlan 
         )
         _create(plan, actor, f"exit_{kind}")
         drill_clocks_stop(locked, reason=f"机构{ExitKind(kind).label}（{plan.effective_on} 起）")
+        if kind == ExitKind.TERMINATE:
+            # Its accounts (机构端) end with it; the rows and their history stay.
+            from institutions.portal.accounts import accounts_disable_for_institution
+
+            accounts_disable_for_institution(actor, locked)
         return plan
 
 

@@ -44,15 +44,17 @@ def filing_submit(
     applicant: str = "",
     certificate_file: Any = None,
     note: str = "",
+    policy_action: str = "keep",
 ) -> Filing:
     """Record a filing (application, registration certificate, written credit commitment),
     move the institution to 已备案 and open the 20-working-day on-site verification clock.
-    ``certificate_file`` (the scan: an upload, a file or bytes) is kept in the private file store."""
+    ``certificate_file`` (the scan: an upload, a file or bytes) is kept in the private file store.
+    ``policy_action="file"``: the institution's own account files online (institutions/portal)."""
     from .reports import drill_clocks_open
 
     with transaction.atomic():
         current = Institution.objects.select_for_update().get(pk=inst.pk)
-        policy.require(actor, current, "keep")
+        policy.require(actor, current, policy_action)
         missing = {}
         if not (commitment_text or "").strip():
             missing["commitment_text"] = "备案材料不齐：缺少书面信用承诺书。"
@@ -64,7 +66,7 @@ def filing_submit(
             raise ValidationError("该机构已备案；备案事项变化请办理变更备案。")
         if current.status == InstitutionStatus.UNREGISTERED:
             raise ValidationError("未登记机构不能备案：请先督促其依法办理登记。")
-        locked, _changed = _transition(current, InstitutionStatus.FILED, "file", actor)
+        locked, _changed = _transition(current, InstitutionStatus.FILED, "file", actor, action=policy_action)
         # The scan (an image or a PDF by its content) goes to the private file store.
         with files.receive(
             certificate_file, accept=files.EVIDENCE, area="filings", actor=actor, field="certificate_file"

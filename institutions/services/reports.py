@@ -20,11 +20,19 @@ from .common import FIRE_DRILL_KEY_UNIT, RULE_DRILL, RULE_FIRE_DRILL, _create
 
 
 def emergency_plan_add(
-    inst: Institution, *, actor: Any, kind: str, title: str, adopted_on: dt.date, summary: str = ""
+    inst: Institution,
+    *,
+    actor: Any,
+    kind: str,
+    title: str,
+    adopted_on: dt.date,
+    summary: str = "",
+    policy_action: str = "report",
 ) -> EmergencyPlan:
+    """``policy_action="self_report"``: the institution's own account (institutions/portal)."""
     plan = EmergencyPlan(institution=inst, kind=kind, title=title, adopted_on=adopted_on, summary=summary)
     with transaction.atomic():
-        policy.require(actor, inst, "report")
+        policy.require(actor, inst, policy_action)
         _create(plan, actor, "emergency_plan_add")
     return plan
 
@@ -93,6 +101,7 @@ def drill_record(
     participants_note: str = "",
     notes: str = "",
     plan: EmergencyPlan | None = None,
+    policy_action: str = "report",
 ) -> Drill:
     """Record a drill: it meets the open half-yearly drill clock and opens the next one."""
     drill = Drill(
@@ -107,7 +116,7 @@ def drill_record(
     )
     with transaction.atomic():
         locked = Institution.objects.select_for_update().get(pk=inst.pk)
-        policy.require(actor, locked, "report")
+        policy.require(actor, locked, policy_action)
         _create(drill, actor, "drill_record")
         common._meet_clock(inst, RULE_DRILL, drill, held_on)
         common._open_clock(inst, RULE_DRILL, held_on, note=f"上次演练 {held_on}")
@@ -130,6 +139,7 @@ def incident_report(
     reported_to: list[str],
     affected: int = 0,
     measures: str = "",
+    policy_action: str = "report",
 ) -> IncidentReport:
     """Record an incident or epidemic report; ``missing_recipients`` shows who was not told."""
     report = IncidentReport(
@@ -143,7 +153,7 @@ def incident_report(
         measures=measures,
     )
     with transaction.atomic():
-        policy.require(actor, inst, "report")
+        policy.require(actor, inst, policy_action)
         if reported_at < occurred_at:
             raise ValidationError({"reported_at": "报告时间不能早于发生时间。"})
         _create(report, actor, "incident_report")

@@ -76,40 +76,139 @@ def compute_digest(link: dict[str, Any], row: dict[str, Any]) -> str:
     return hashlib.sha256((link["prev_digest"] + "\n" + text).encode()).hexdigest()
 
 
-def lock_head() -> ChainHead:
-    head = ChainHead.objects.select_for_update().filter(pk=1).first()
+def lock_head(using: str = "default") -> ChainHead:
+    heads = ChainHead.objects.using(using)
+    head = heads.select_for_update().filter(pk=1).first()
     if head is None:
-        ChainHead.objects.get_or_create(pk=1)
-        head = ChainHead.objects.select_for_update().get(pk=1)
+        heads.get_or_create(pk=1)
+        head = heads.select_for_update().get(pk=1)
     return head
 
 
-def append(instance: models.Model, *, action: str, object_text: str, context: dict[str, Any]) -> ChainLink:
-    """Chain ``instance`` (a row just inserted into an audit table)."""
+# Sealing after commit. An audit row is written in its business transaction, but its link is
+# made only once that transaction has committed, in a short transaction of its own that takes
+# the ChainHead lock for a few milliseconds. Holding the head lock for the whole business
+# transaction (as the first version did) made every two writing transactions wait for each other
+# and deadlock as soon as they also locked business rows in opposite order. A row rolled back
+# is never sealed (its transaction's on-commit hooks are dropped, and sealing reads the row back);
+# a row committed but not sealed (the process died in between) is reported by ``verify`` as not
+# on the chain, as a row written behind the chain is.
+PENDING_ATTR = "_audit_chain_pending"
+
+
+@dataclass
+class _Pending:
+    table: str
+    row_id: int
+    action: str
+    object_text: str
+    context: dict[str, Any]
+    row: dict[str, Any]  # the canonical row as written, to know it is this row when sealing
+
+
+def _pending_for(conn: Any) -> dict[tuple[str, int], _Pending]:
+    pending = getattr(conn, PENDING_ATTR, None)
+    if pending is None:
+        pending = {}
+        setattr(conn, PENDING_ATTR, pending)
+    return pending
+
+
+def _inside_test_transaction(conn: Any) -> bool:
+    """A test case's outer transaction never commits (it is rolled back after the test), so its
+    on-commit hooks never run: there, a link is made at once, as nothing else writes meanwhile.
+    (Django marks that block ``_from_testcase``, as its own ``durable`` check reads it.)"""
+    blocks = getattr(conn, "atomic_blocks", None) or []
+    return bool(blocks) and bool(getattr(blocks[0], "_from_testcase", False))
+
+
+def append(instance: models.Model, *, action: str, object_text: str, context: dict[str, Any]) -> None:
+    """Chain ``instance`` (a row just inserted into an audit table) once its transaction has
+    committed — at once when there is no transaction."""
     table = table_for(type(instance))
     if table is None:
         raise ValueError(f"{type(instance).__name__} is not an audit table")
-    with transaction.atomic():
-        head = lock_head()
-        link = {
-            "seq": head.seq + 1,
-            "table": table,
-            "row_id": instance.pk,
-            "at": context.get("at") or timezone.now(),
-            "action": action if action in Action.values else Action.OTHER,
-            "object_text": (object_text or "")[:500],
-            "user_id": context.get("user_id"),
-            "username": (context.get("username") or "")[:150],
-            "department": (context.get("department") or "")[:300],
-            "jurisdiction": (context.get("jurisdiction") or "")[:300],
-            "ip_address": context.get("ip_address") or None,
-            "request_id": (context.get("request_id") or "")[:64],
-            "prev_digest": head.digest,
-        }
-        digest = compute_digest(link, canonical_row(type(instance), row_values(instance)))
-        created = ChainLink.objects.create(**link, digest=digest)
-        ChainHead.objects.filter(pk=1).update(seq=link["seq"], digest=digest)
-    return created
+    using = instance._state.db or "default"
+    conn = transaction.get_connection(using)
+    item = _Pending(
+        table=table,
+        row_id=int(instance.pk),
+        action=action if action in Action.values else Action.OTHER,
+        object_text=(object_text or "")[:500],
+        context={**context, "at": context.get("at") or timezone.now()},
+        row=canonical_row(type(instance), row_values(instance)),
+    )
+    # keyed by row: an id reused after a rolled-back insert (SQLite) holds the newer entry
+    _pending_for(conn)[(table, item.row_id)] = item
+    if not conn.in_atomic_block or _inside_test_transaction(conn):
+        seal_pending(using)
+    else:
+        # one hook per row, so that a savepoint rolled back drops its own hooks and no other's;
+        # the first hook after commit seals every pending row, the others find nothing left.
+        # (robust: the business transaction has committed; a failure to seal is logged and
+        # leaves the rows off the chain, which verify reports)
+        transaction.on_commit(lambda: seal_pending(using), using=using, robust=True)
+
+
+def seal_pending(using: str = "default") -> int:
+    """Link every pending audit row that exists in the database, in the order written, in one
+    short transaction holding the head lock. Returns how many were linked."""
+    conn = transaction.get_connection(using)
+    pending = _pending_for(conn)
+    if not pending:
+        return 0
+    items = list(pending.values())
+    pending.clear()
+    rows: dict[str, dict[int, dict[str, Any]]] = {}
+    for table in {item.table for item in items}:
+        ids = [item.row_id for item in items if item.table == table]
+        rows[table] = fetch_rows(table, ids, using=using)
+    # A row rolled back is gone; a row with its id but other content is another row (an id
+    # reused after a rollback): neither is this entry's to seal.
+    items = [
+        item
+        for item in items
+        if item.row_id in rows[item.table]
+        and canonical_row(model_for(item.table), rows[item.table][item.row_id]) == item.row
+    ]
+    if not items:
+        return 0
+    already = set(
+        ChainLink.objects.using(using)
+        .filter(row_id__in=[item.row_id for item in items])
+        .values_list("table", "row_id")
+    )
+    items = [item for item in items if (item.table, item.row_id) not in already]
+    if not items:
+        return 0
+    with transaction.atomic(using=using):
+        head = lock_head(using)
+        seq, prev = head.seq, head.digest
+        links = []
+        for item in items:
+            ctx = item.context
+            seq += 1
+            link = {
+                "seq": seq,
+                "table": item.table,
+                "row_id": item.row_id,
+                "at": ctx["at"],
+                "action": item.action,
+                "object_text": item.object_text,
+                "user_id": ctx.get("user_id"),
+                "username": (ctx.get("username") or "")[:150],
+                "department": (ctx.get("department") or "")[:300],
+                "jurisdiction": (ctx.get("jurisdiction") or "")[:300],
+                "ip_address": ctx.get("ip_address") or None,
+                "request_id": (ctx.get("request_id") or "")[:64],
+                "prev_digest": prev,
+            }
+            values = rows[item.table][item.row_id]
+            prev = compute_digest(link, canonical_row(model_for(item.table), values))
+            links.append(ChainLink(**link, digest=prev))
+        ChainLink.objects.using(using).bulk_create(links)
+        ChainHead.objects.using(using).filter(pk=1).update(seq=seq, digest=prev)
+    return len(links)
 
 
 @dataclass
@@ -140,10 +239,14 @@ def iter_links(chunk: int = 2000) -> Iterator[list[ChainLink]]:
         last = batch[-1].seq
 
 
-def fetch_rows(table: str, ids: list[int]) -> dict[int, dict[str, Any]]:
+def fetch_rows(table: str, ids: list[int], using: str = "default") -> dict[int, dict[str, Any]]:
     model = model_for(table)
     names = [f.attname for f in model._meta.concrete_fields]
-    return {v["id"]: v for v in model._default_manager.filter(pk__in=ids).values(*names)}
+    found: dict[int, dict[str, Any]] = {}
+    for start in range(0, len(ids), 500):
+        qs = model._default_manager.using(using).filter(pk__in=ids[start : start + 500])
+        found.update({v["id"]: v for v in qs.values(*names)})
+    return found
 
 
 def verify() -> Result:

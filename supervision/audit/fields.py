@@ -9,8 +9,12 @@ Audit diffs never carry the clear value (supervision/core/audit.py masks these f
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import re
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 
 TOKEN_PREFIX = "gAAAAA"  # nosec B105 # not a secret: every Fernet token (version byte 0x80) starts so in base64
@@ -57,6 +61,23 @@ class EncryptedCharField(models.TextField):
         from django import forms
 
         return super().formfield(**{"widget": forms.TextInput, **kwargs})
+
+
+def normalise_phone(value: str) -> str:
+    """A phone number as compared: spaces, hyphens and brackets dropped (0635-1234567 and
+    0635 1234567 are one number)."""
+    return re.sub(r"[\s\-()（）]", "", value or "")
+
+
+def phone_hash(value: str) -> str:
+    """Keyed hash of a phone number (HMAC-SHA256 with ``PERSONAL_DATA_KEY``, as the ID numbers'
+    hash): equal numbers match without decrypting, and the small space of numbers cannot be
+    brute-forced without the key. Empty for no number."""
+    number = normalise_phone(value)
+    if not number:
+        return ""
+    key = str(settings.PERSONAL_DATA_KEY).encode()
+    return hmac.new(key, number.encode(), hashlib.sha256).hexdigest()
 
 
 def is_encrypted(field: Any) -> bool:

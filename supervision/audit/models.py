@@ -2,12 +2,14 @@
 
 Every audit row — a django-auditlog ``LogEntry`` (a row created, changed, deleted) or a
 ``SecurityEvent`` (sign-in, failure, lockout, token, export, download, unmasking, partner API
-call, archive) — gets one ``ChainLink`` in the same transaction. The link carries the request
+call, archive) — gets one ``ChainLink``, sealed once the row's transaction has committed (see
+chain.py: a business transaction never holds the chain's lock). The link carries the request
 context (time, user, department, jurisdiction, IP, request id), a short action and object text
 the audit page searches, and ``digest = SHA-256(prev_digest ‖ canonical JSON of the link and
 of the row)``. Changing or removing any row or link, or inserting one, breaks the chain at that
-link; ``manage.py verify_audit_chain`` names it. ``ChainHead`` is the one lock row every append
-takes (``select_for_update``) so that two writers never fork the chain, and it keeps the anchor
+link; ``manage.py verify_audit_chain`` names it. ``ChainHead`` is the one lock row every seal
+takes (``select_for_update``, in its own short transaction) so that two writers never fork the
+chain, and it keeps the anchor
 left by archiving (the digest of the last archived link)."""
 
 from __future__ import annotations

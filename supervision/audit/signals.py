@@ -1,6 +1,7 @@
-"""Infrastructure handlers: every new audit row is chained in the same transaction, and every
-change of a user's groups or permissions is itself an audit event. The request context (user,
-department, jurisdiction, IP, request id) comes from the request being served."""
+"""Infrastructure handlers: every new audit row is chained (sealed after its transaction
+commits, ``chain.append``), and every change of a user's groups or permissions is itself an
+audit event. The request context (user, department, jurisdiction, IP, request id) comes from
+the request being served, taken when the row is written."""
 
 from __future__ import annotations
 

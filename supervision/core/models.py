@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from supervision.audit.fields import EncryptedCharField, phone_hash
 
 # Length of the significant code prefix at each level of the 12-digit division code:
 # province 2, city 4, county 6, township 9, community/village 12.
@@ -144,7 +148,10 @@ class User(AbstractUser):
     """A portal account. What it may see comes from its assignments, never from the user row."""
 
     display_name = models.CharField(_("姓名"), max_length=50, blank=True)
-    phone = models.CharField(_("办公电话"), max_length=30, blank=True)
+    # Encrypted at rest (a Fernet token, supervision/audit/fields.py) with a keyed hash for
+    # lookups (``User.objects.filter(phone_hash=phone_hash(number))``), as Person.id_number.
+    phone = EncryptedCharField(_("办公电话"), max_length=30, blank=True)
+    phone_hash = models.CharField(_("办公电话摘要"), max_length=64, blank=True, editable=False, db_index=True)
     # Identity (supervision/accounts): an initial password set by an administrator must be
     # changed at the first sign-in; the change time drives the optional expiry.
     must_change_password = models.BooleanField(
@@ -158,6 +165,13 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.username
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.phone_hash = phone_hash(self.phone)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "phone" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "phone_hash"}
+        super().save(*args, **kwargs)
 
     def _all_active_posts(self) -> list[Assignment]:
         if getattr(self, "_assignment_cache", None) is None:

@@ -31,6 +31,10 @@ lies in the post's jurisdiction, and the post's department stands in ``relation`
 * a callable ``(assignment, obj) -> bool`` for relations of one procedure (a referral's receiver);
   its ``label`` (a text, or a callable ``(obj) -> text``) names the body in refusals.
 
+An institution account (机构端) holds no post, so every staff ``Allow`` refuses it. Only an
+``Allow(INSTITUTION, OWN_INSTITUTION)`` admits it: when the object's institution (the path
+``WriteRules.institution``, or ``institution=`` given for a create) is the account's own.
+
 Tasks, sweeps and commands pass the explicit ``SYSTEM`` actor. A missing or anonymous actor is
 refused, never taken for the system. Superusers (系统管理员) are allowed everything.
 Objects the actor cannot see are not this module's business: they answer 404 before it is asked.
@@ -56,6 +60,10 @@ OWNER = "owner"
 LEAD = "lead"
 REMIT = "remit"
 ANY = "any"
+# The institution's own account acts on its own institution's objects (issue 17).
+OWN_INSTITUTION = "own_institution"
+# The "role" of an institution account in an Allow: it holds no post, only its institution.
+INSTITUTION: tuple[str, ...] = ("institution",)
 
 ROLE_LABELS = {
     "admin": "管理员",
@@ -63,6 +71,7 @@ ROLE_LABELS = {
     "leader": "领导",
     "auditor": "审计员",
     "liaison": "联络员",
+    "institution": "机构账户",
 }
 
 Relation = str | Callable[[Any, Any], bool]
@@ -139,6 +148,9 @@ class WriteRules:
     region: str | None = None
     department: str | tuple[str, ...] | None = None
     domain: str | None = None
+    # Path from the object to its Institution, for the OWN_INSTITUTION relation ("self" for the
+    # Institution itself); default: the model's Scope.institution.
+    institution: str | None = None
     # Chinese name of the object in refusals ("整改通知", "检查"…); default: verbose_name.
     label: str = ""
     # Extra text per action for the refusal ("已办结的检查不能修改" is a state rule, not this).
@@ -220,6 +232,8 @@ def _remit_covers(department: Any, domain: Any) -> bool:
 
 
 def _relation_holds(relation: Relation, assignment: Any, ctx: Context) -> bool:
+    if relation == OWN_INSTITUTION:
+        return False  # staff posts never stand in it
     if callable(relation):
         return bool(relation(assignment, ctx.obj))
     if relation == ANY:
@@ -252,6 +266,8 @@ def _who(allows: Iterable[Allow], ctx: Context) -> str:
             body = getattr(allow.relation, "label", "承办部门")
             if callable(body):  # a label that names the body of this object ("接收部门（…）")
                 body = body(ctx.obj)
+        elif allow.relation == OWN_INSTITUTION:
+            body = "本机构"
         elif allow.relation == OWNER:
             names = "、".join(str(d.name) for d in ctx.departments if hasattr(d, "name"))
             body = names or "主办部门"
@@ -267,6 +283,48 @@ def _who(allows: Iterable[Allow], ctx: Context) -> str:
     return "或".join(parts)
 
 
+def _institution_path(target: Any, rules: WriteRules) -> str | None:
+    if rules.institution is not None:
+        return rules.institution
+    return getattr(getattr(target, "scope", None), "institution", None)
+
+
+def _target_institution_pk(target: Any, rules: WriteRules, given: dict[str, Any]) -> Any:
+    if "institution" in given:
+        value = given["institution"]
+        return getattr(value, "pk", value)
+    if isinstance(target, type):
+        return None
+    path = _institution_path(target, rules)
+    if path is None:
+        return None
+    if path == "self":
+        return target.pk
+    *links, last = path.split("__")
+    holder = follow(target, "__".join(links)) if links else target
+    return getattr(holder, f"{last}_id", None) if holder is not None else None
+
+
+def _institution_decide(
+    actor: Any,
+    inst_pk: int,
+    target: Any,
+    action: str,
+    allows: tuple[Allow, ...],
+    rules: WriteRules,
+    given: dict,
+) -> tuple[bool, str]:
+    """An institution account: only OWN_INSTITUTION allows, on its own institution's objects."""
+    own = [a for a in allows if a.relation == OWN_INSTITUTION]
+    model = target if isinstance(target, type) else type(target)
+    label = rules.label or str(model._meta.verbose_name)  # type: ignore[attr-defined]
+    if not own:
+        return False, rules.reasons.get(action) or f"此{label}由主管部门办理，机构账户无权办理。"
+    if _target_institution_pk(target, rules, given) == inst_pk:
+        return True, ""
+    return False, f"机构账户只能办理本机构的{label}。"
+
+
 def decide(actor: Any, target: Any, action: str, **given: Any) -> tuple[bool, str]:
     """Whether ``actor`` may ``action`` on ``target`` and, if not, why (in Chinese)."""
     if actor is SYSTEM:
@@ -279,6 +337,12 @@ def decide(actor: Any, target: Any, action: str, **given: Any) -> tuple[bool, st
     allows = rules.actions.get(action)
     if allows is None:
         raise LookupError(f"{rules_of(target)} has no action {action!r}")
+    from .scoping import institution_pk_of
+
+    inst_pk = institution_pk_of(actor)
+    if inst_pk is not None:
+        return _institution_decide(actor, inst_pk, target, action, allows, rules, given)
+    given.pop("institution", None)
     ctx = context_for(target, rules, **given)
     for assignment in actor.active_assignments():
         for allow in allows:
@@ -317,8 +381,14 @@ def can_ever(actor: Any, model: type, action: str) -> bool:
     allows = rules_of(model).actions.get(action)
     if allows is None:
         raise LookupError(f"{model.__name__} has no action {action!r}")
+    from .scoping import institution_pk_of
+
+    if institution_pk_of(actor) is not None:
+        return any(a.relation == OWN_INSTITUTION for a in allows)
     for assignment in actor.active_assignments():
         for allow in allows:
+            if allow.relation == OWN_INSTITUTION:
+                continue
             if assignment.role not in allow.roles:
                 continue
             if allow.relation == LEAD and not assignment.department.is_lead:
@@ -335,6 +405,10 @@ def require_ever(actor: Any, model: type, action: str) -> None:
         raise Denied("请先登录：未登录的请求不能办理任何事项。")
     rules = rules_of(model)
     label = rules.label or str(model._meta.verbose_name)  # type: ignore[attr-defined]
+    from .scoping import institution_pk_of
+
+    if institution_pk_of(actor) is not None:
+        raise Denied(rules.reasons.get(action) or f"此{label}由主管部门办理，机构账户无权办理。")
     roles = sorted({r for allow in rules.actions[action] for r in allow.roles})
     who = "、".join(ROLE_LABELS.get(r, r) for r in roles)
     raise Denied(rules.reasons.get(action) or f"此{label}须由{who}办理，您的岗位无权办理。")

@@ -12,10 +12,17 @@ inside any of the user's assignments:
 
 Superusers (系统管理员) see everything; a user without an active assignment sees nothing.
 Out-of-scope objects answer 404 (``get_visible_or_404``), never 403.
+
+An institution account (机构端, ``institutions/accounts``) holds no post: it sees exactly the rows
+whose ``Scope.institution`` path leads to its own institution, and nothing of a model that names
+no such path (complainants, working notes, draws, internal referrals …). The institutions app
+registers the resolver that says which institution an account belongs to
+(``register_institution_resolver``); the ground floor does not import it.
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -39,6 +46,49 @@ class Scope:
     department: str | None = None
     # Models whose visibility needs no remit check at all (e.g. registry rows)
     any_department: bool = False
+    # ORM path from the model to its Institution ("institution", "notice__institution"; "self"
+    # for the Institution itself). None: never visible to an institution account.
+    institution: str | None = None
+
+
+InstitutionResolver = Callable[[Any], "int | None"]
+_institution_resolvers: list[InstitutionResolver] = []
+
+
+def register_institution_resolver(fn: InstitutionResolver) -> InstitutionResolver:
+    """The institutions app says which institution a user's account belongs to (or None)."""
+    if fn not in _institution_resolvers:
+        _institution_resolvers.append(fn)
+    return fn
+
+
+def institution_pk_of(user: Any) -> int | None:
+    """The pk of the institution whose account ``user`` is; None for staff and the anonymous.
+
+    Cached on the user object for the request."""
+    if user is None or not getattr(user, "is_authenticated", False) or getattr(user, "pk", None) is None:
+        return None
+    cached = getattr(user, "_institution_pk_cache", False)
+    if cached is not False:
+        return cached  # type: ignore[no-any-return]
+    pk: int | None = None
+    for fn in _institution_resolvers:
+        pk = fn(user)
+        if pk is not None:
+            break
+    with contextlib.suppress(AttributeError):  # a user object that takes no attributes
+        user._institution_pk_cache = pk
+    return pk
+
+
+def institution_q(model: type[models.Model], institution_pk: int) -> Q:
+    """What an institution account sees of ``model``: its own institution's rows, or nothing."""
+    path = getattr(getattr(model, "scope", None), "institution", None)
+    if path is None:
+        return Q(pk__in=[])
+    if path == "self":
+        return Q(pk=institution_pk)
+    return Q(**{f"{path}_id": institution_pk})
 
 
 ScopeExtension = Callable[[type[models.Model], "User"], Q | None]
@@ -55,6 +105,9 @@ def scope_q(model: type[models.Model], user: User) -> Q | None:
     """The Q object selecting what ``user`` may see of ``model``; None means everything."""
     if user.is_superuser:
         return None
+    inst_pk = institution_pk_of(user)
+    if inst_pk is not None:
+        return institution_q(model, inst_pk)
     scope: Scope = model.scope  # type: ignore[attr-defined]
     q = Q(pk__in=[])
     for a in user.active_assignments():

@@ -25,3 +25,4 @@ class DeadlinesConfig(AppConfig):
         listen = getattr(workcal, "register_schedule_listener", None)
         if listen is not None:
             listen(services.recompute_provisional)
+        from . import indicators  # noqa: F401  (the dashboard's indicators, issue 16)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
 
 from supervision.core.filters import BoundedFilterSet, RegionSubtreeFilter
 from supervision.core.models import Department
@@ -52,6 +53,14 @@ class DeadlineFilter(BoundedFilterSet):
         widget=IsoDateInput(attrs=IN),
     )
     provisional = django_filters.BooleanFilter(label="暂定")
+    # The dashboard's links (issue 16): overdue and met-in-time as the engine decides them.
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label="已逾期", widget=forms.HiddenInput)
+    outcome = django_filters.ChoiceFilter(
+        choices=[("in_time", "按时完成"), ("decided", "已到期或已完成")],
+        method="filter_outcome",
+        label="办理结果",
+        widget=forms.HiddenInput,
+    )
 
     class Meta:
         model = Deadline
@@ -62,6 +71,30 @@ class DeadlineFilter(BoundedFilterSet):
             return qs
         live = ["open", "overdue"]
         return qs.filter(state__in=live) if value else qs.exclude(state__in=live)
+
+    def filter_overdue(self, qs: QuerySet, name: str, value: bool | None) -> QuerySet:
+        """Overdue by the clock itself: marked by the sweep, or open with its due date passed."""
+        if value is None:
+            return qs
+        q = overdue_q()
+        return qs.filter(q) if value else qs.exclude(q)
+
+    def filter_outcome(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        """``in_time``: met on or before due; ``decided``: met, or overdue (the rate's base)."""
+        if value == "in_time":
+            return qs.filter(in_time_q())
+        if value == "decided":
+            return qs.filter(Q(state=DeadlineState.MET) | overdue_q())
+        return qs
+
+
+def overdue_q() -> Q:
+    today = timezone.localdate()
+    return Q(state=DeadlineState.OVERDUE) | Q(state=DeadlineState.OPEN, due__lt=today)
+
+
+def in_time_q() -> Q:
+    return Q(state=DeadlineState.MET, met_at__date__lte=F("due"))
 
 
 class RuleFilter(BoundedFilterSet):

@@ -17,3 +17,4 @@ class PublicityConfig(AppConfig):
 
         auditlog.register(PolicyPage)
         register_builtin()
+        from . import evaluation_indicators  # noqa: F401  (004 附件1 indicators)

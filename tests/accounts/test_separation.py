@@ -82,3 +82,26 @@ def test_the_administrator_posts_have_chinese_names(world, separated_admins):
         for a in Assignment.objects.filter(role__in=["sysadmin", "secadmin", "auditadmin"])
     }
     assert labels == {"系统管理员", "安全管理员", "审计管理员"}
+
+
+def test_no_demo_persona_works_as_a_superuser(client):
+    """Day-to-day work is never done as a superuser: in the demo the one superuser is ``admin``
+    (for /admin/ and emergencies, with no post), every persona is an ordinary account with
+    its post, and a superuser's every page carries the warning."""
+    from supervision.core import demo
+    from supervision.core.models import User
+
+    demo.seed()
+    supers = list(User.objects.filter(is_superuser=True).values_list("username", flat=True))
+    assert supers == [demo.SUPERUSER]
+    admin = User.objects.get(username=demo.SUPERUSER)
+    assert not admin.assignments.exists()
+    for account in demo.DEMO_ACCOUNTS:
+        user = User.objects.get(username=account.username)
+        assert not user.is_superuser and not user.is_staff, account.username
+        assert user.assignments.filter(active=True).count() == 1, account.username
+    warning = "您正在使用超级管理员账户"
+    client.force_login(admin)
+    assert warning in client.get("/workbench/").content.decode()
+    client.force_login(User.objects.get(username="sysadmin"))
+    assert warning not in client.get("/workbench/").content.decode()

@@ -116,6 +116,21 @@ def test_the_handler_sees_the_complainant_masked_and_unmasks_with_a_reason(clien
     assert "13812345678" not in event.detail
 
 
+def test_the_api_gives_the_handler_the_complainant_masked_too(api_for, world, fire_complaint):
+    """Before, the API gave the handling department the full name and phone without a reason;
+    the audited unmasking page is now the only way to them."""
+    api = api_for(world.yanggu_xf)
+    detail = api.get(f"/api/v1/complaints/{fire_complaint.pk}/")
+    listed = api.get("/api/v1/complaints/")
+    assert detail.status_code == 200 and listed.status_code == 200
+    for body in (detail.content.decode(), listed.content.decode()):
+        assert "13812345678" not in body and "张三丰" not in body
+    data = detail.json()
+    assert data["complainant_phone"] == "138****5678" and data["complainant_name"] == "张**"
+    assert data["content"] == fire_complaint.content  # the handler still reads the whole complaint
+    assert not SecurityEvent.objects.filter(kind="unmask").exists()
+
+
 def test_posts_the_policy_does_not_allow_cannot_unmask(client_for, world, fire_complaint):
     lead = client_for(world.yanggu_mz)  # civil affairs: not the handling department
     page = lead.get(f"/inspections/complaints/{fire_complaint.pk}/").content.decode()
@@ -170,3 +185,20 @@ def test_the_development_key_is_refused_when_debug_is_off(settings):
     assert keys.check_keys() == [] and keys.fernet() is not None
     settings.PERSONAL_DATA_ENCRYPTION_KEY = "change-me-fernet-key-44-characters-base64"  # .env.example
     assert [m.id for m in keys.check_keys()] == ["audit.E001"]
+
+
+def test_a_staff_office_phone_is_encrypted_at_rest_with_a_keyed_hash_for_lookup(world):
+    from supervision.audit.fields import phone_hash
+    from supervision.core.models import User
+
+    user = world.yanggu_mz
+    user.phone = "0635-6212345"
+    user.save(update_fields=["phone"])
+    ((stored, stored_hash),) = raw("SELECT phone, phone_hash FROM core_user WHERE id = %s", [user.pk])
+    assert "6212345" not in stored and is_token(stored)
+    assert stored_hash == phone_hash("0635 6212345") and "6212345" not in stored_hash
+    assert User.objects.get(pk=user.pk).phone == "0635-6212345"  # read back in clear
+    assert list(User.objects.filter(phone_hash=phone_hash("06356212345"))) == [user]
+    user.phone = ""
+    user.save()
+    assert raw("SELECT phone, phone_hash FROM core_user WHERE id = %s", [user.pk]) == [("", "")]

@@ -55,6 +55,8 @@ def test_proposal_through_to_publication(world, login_page, live_server):
 
     page.click("text=退出")
     page = login_page("yanggu_leader", world.password)
+    page.wait_for_url(f"{live_server.url}/dashboard/")  # a leader's first page
+    page.click('nav a.nav-link >> text="工作台"')
     page.wait_for_url(f"{live_server.url}/workbench/")
     assert "待办名单程序" in page.content()
     page.click("#credit-panel-title >> xpath=.. >> a")

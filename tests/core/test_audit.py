@@ -68,6 +68,10 @@ NOT_AUDITED = {
     "core.IdempotencyRecord": "replay cache of API answers; the state changes themselves are audited",
     "audit.ChainLink": "the hash chain over the audit trail itself (append-only, verified)",
     "audit.ChainHead": "the chain's lock row and archive anchor (changed only by appends and archives)",
+    "dashboard.DashboardSnapshot": "a cache of computed figures, rebuilt by the refresh task",
+    "campaigns.AssignmentEvent": "append-only history of a campaign task assignment (it is audited)",
+    "reports.ReportEvent": "append-only history of a report's submission (the report is audited)",
+    "evaluation.EvaluationEvent": "append-only history of an evaluation's submission (it is audited)",
 }
 PROJECT_APPS = ("supervision.", "institutions", "credit", "inspections", "funds")
 

@@ -105,7 +105,7 @@ def judge(url: str, query: dict[str, str], response: Any, failures: list[str]) -
 
 
 @pytest.fixture
-def demo(db):
+def demo(demo_module, db):
     call_command("seed_demo", stdout=StringIO())
 
 
@@ -164,6 +164,8 @@ def test_api_lists_answer_bad_query_input_with_400(demo):
     failures: list[str] = []
     for prefix, viewset, _basename in router.registry:
         url = f"/api/v1/{prefix}/"
+        if getattr(viewset, "queryset", None) is None:
+            continue  # no rows behind it (the indicators: their parameters in tests/indicators)
         for query in probes(api_filterset(viewset)):
             judge(url, query, api.get(url, query), failures)
     calendar = {

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo_site(db):
+def demo_site(demo_module, db):
     call_command("seed_demo", stdout=StringIO())
 
 
@@ -36,20 +36,35 @@ def test_seed_demo_again_changes_no_table(demo_site):
 
 
 def test_every_demo_account_logs_in_to_a_chinese_workbench(demo_site, client):
+    """Staff land on their workbench, leaders on the leaders' dashboard, an institution account
+    on the institution's own home page."""
+    from supervision.core.models import Role
+    from supervision.core.scoping import institution_pk_of
+
     usernames = list(User.objects.filter(is_active=True).values_list("username", flat=True))
     assert len(usernames) >= 16
+    landed: set[str] = set()
     for username in usernames:
         client.logout()
         response = client.post(
             reverse("login"), {"username": username, "password": core_demo.DEMO_PASSWORD}, follow=True
         )
-        assert response.redirect_chain[-1][0] == reverse("workbench"), username
-        body = response.content.decode()
-        assert response.status_code == 200 and "<h1" in body and "工作台" in body, username
-        assert 'lang="zh-hans"' in body, username
         user = User.objects.get(username=username)
-        for post in user.active_assignments():
-            assert post.region.full_name() in body and post.department.name in body, username
+        if institution_pk_of(user) is not None:
+            first, title = reverse("institution_home"), "机构端首页"
+        elif any(a.role == Role.LEADER for a in user.active_assignments()):
+            first, title = reverse("dashboard:index"), "领导驾驶舱"
+        else:
+            first, title = reverse("workbench"), "工作台"
+        landed.add(title)
+        assert response.redirect_chain[-1][0] == first, username
+        body = response.content.decode()
+        assert response.status_code == 200 and "<h1" in body and title in body, username
+        assert 'lang="zh-hans"' in body, username
+        if title == "工作台":
+            for post in user.active_assignments():
+                assert post.region.full_name() in body and post.department.name in body, username
+    assert landed == {"机构端首页", "领导驾驶舱", "工作台"}
 
 
 def test_admin_renders_every_registered_page_for_the_system_administrator(demo_site, client):

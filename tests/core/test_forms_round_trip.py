@@ -362,6 +362,12 @@ def _domain() -> Any:
     return _first(Domain)
 
 
+def _campaign() -> Any:
+    from supervision.campaigns.models import Campaign
+
+    return _first(Campaign)
+
+
 # Keyword arguments of form constructors, by name, as the views pass them.
 PROVIDERS: dict[str, Callable[[], Any]] = {
     "user": _user,
@@ -371,6 +377,7 @@ PROVIDERS: dict[str, Callable[[], Any]] = {
     "inspection": _inspection,
     "records": _records,
     "domain": _domain,
+    "campaign": _campaign,
 }
 # Constructors whose arguments are not objects of the demo data.
 EXTRA_KWARGS: dict[str, Callable[[], dict[str, Any]]] = {
@@ -515,7 +522,7 @@ def round_trip(case: Case) -> list[str]:
 
 
 @pytest.fixture
-def demo(db):
+def demo(demo_module, db):
     call_command("seed_demo", stdout=StringIO())
 
 

@@ -39,7 +39,7 @@ def plain(route: str) -> bool:
 
 
 @pytest.fixture
-def demo(db):
+def demo(demo_module, db):
     call_command("seed_demo", stdout=StringIO())
 
 

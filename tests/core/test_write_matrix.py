@@ -49,6 +49,11 @@ PERSONAS = {
     "sj": "yanggu_sj",
     "township": "bojiqiao_mz",
     "sibling": "dongchangfu_mz",
+    # funds: 阳谷县财政 approves and pays subsidies; 阳谷县审计 reads the funds of its county only
+    "cz": "yanggu_cz",
+    "audit": "yanggu_audit",
+    # 机构端 (issue 17): the account of 阳谷县福寿养老院; it holds no post.
+    "institution": "yanggu_fushou",
     "anonymous": None,
 }
 
@@ -56,7 +61,10 @@ PERSONAS = {
 CIVIL = frozenset({"lead", "leader", "admin"})  # 阳谷县民政's acting posts
 LEADER = frozenset({"leader"})
 FIRE = frozenset({"xf"})  # the fire-rescue inspector: owner of the demo's fire notice
-PARTNERS = frozenset({"xf", "sj"})
+# Other departments' acting posts. 财政 and 审计 (funds) pass the same post gates as 消防 and
+# 市场监管 (a create or a report is judged on its ground by the service): the demo's 审计 post
+# holds the 监管人员 role, so it is refused every object write but not these gates.
+PARTNERS = frozenset({"xf", "sj", "cz", "audit"})
 REPORTERS = CIVIL | PARTNERS  # what any department's acting post may report
 SIGNED_IN = frozenset(PERSONAS) - {"anonymous"}
 EVERYONE = frozenset(PERSONAS)
@@ -66,6 +74,7 @@ NOBODY: frozenset[str] = frozenset()
 CIVIL_POSTS = CIVIL | {"township", "sibling"}
 ACTING_POSTS = CIVIL_POSTS | PARTNERS
 CIVIL_LIAISONS = frozenset({"liaison"})
+FINANCE = frozenset({"cz"})  # 阳谷县财政's acting post (funds)
 
 
 @dataclass(frozen=True)
@@ -199,7 +208,8 @@ class Targets:
     def proposal(self) -> Any:
         from credit.models import ListingProposal
 
-        return ListingProposal.objects.first()
+        # the demo's published listing (the oldest); the institution side adds a newer one (issue 17)
+        return ListingProposal.objects.order_by("pk").first()
 
     @cached_property
     def deadline(self) -> Any:
@@ -235,6 +245,79 @@ class Targets:
         from institutions.reconciliation.models import WorkItem
 
         return self._in_yanggu(WorkItem.objects.all(), "region")
+
+    # --- the institution's side (issue 17): the demo account of 阳谷县福寿养老院 --------------------
+    @cached_property
+    def institution_account(self) -> Any:
+        from institutions.portal.models import InstitutionAccount
+
+        accounts = InstitutionAccount.objects.filter(user__username="yanggu_fushou")
+        return self._in_yanggu(accounts, "institution__region")
+
+    @cached_property
+    def disclosure_change(self) -> Any:
+        from institutions.portal.models import DisclosureChange
+
+        return self._in_yanggu(DisclosureChange.objects.filter(state="pending"), "institution__region")
+
+    # --- the institution's side, part B (issue 17): what 阳谷县福寿养老院 answers ---------------
+    @cached_property
+    def fushou_notice(self) -> Any:
+        from inspections.rectification.models import RectificationNotice
+
+        notices = RectificationNotice.objects.filter(institution=self.institution_account.institution)
+        return notices.filter(status="issued").order_by("pk").first()
+
+    @cached_property
+    def fushou_item(self) -> Any:
+        return self.fushou_notice.items.filter(state__in=("pending", "rejected")).order_by("seq").first()
+
+    @cached_property
+    def fushou_proposal(self) -> Any:
+        from credit.models import ListingProposal
+
+        proposals = ListingProposal.objects.filter(institution=self.institution_account.institution)
+        return proposals.filter(state="notified").order_by("pk").first()
+
+    # --- 信用修复 of a penalty's publication (issue 17): a fine of 阳谷县福寿养老院 decided by
+    # 阳谷县民政 seven months ago, and a pending application for it (set-up, not a user write) ---
+    @cached_property
+    def fushou_penalty(self) -> Any:
+        import datetime as dt
+        from decimal import Decimal
+
+        from django.utils import timezone
+
+        from inspections.rectification.models import Penalty
+        from supervision.core.models import Department, Region
+
+        today = timezone.localdate()
+        return Penalty.objects.create(
+            institution=self.institution_account.institution,
+            department=Department.objects.get(code="civil_affairs"),
+            region=Region.objects.get(code="371521000000"),
+            decision_number="阳民罚决字〔矩阵〕1号",
+            kind="fine",
+            fine_amount=Decimal("5000"),
+            facts="未按规定建立入住评估制度",
+            legal_basis="《养老机构管理办法》第四十六条",
+            decided_on=today - dt.timedelta(days=210),
+            published_on=today - dt.timedelta(days=205),
+            published_until=today + dt.timedelta(days=700),
+        )
+
+    @cached_property
+    def fushou_repair(self) -> Any:
+        from django.utils import timezone
+
+        from inspections.rectification.models import PenaltyRepairApplication
+
+        return PenaltyRepairApplication.objects.create(
+            penalty=self.fushou_penalty,
+            filed_at=timezone.now(),
+            filed_by=self.institution_account.user,
+            statement="已缴纳罚款并完成整改",
+        )
 
     # --- county administration (县级管理员): an account and an inspector of 阳谷县民政 -------------
     @cached_property
@@ -320,6 +403,44 @@ class Targets:
 
         return self._in_yanggu(RiskItem.objects.all(), "region")
 
+    # --- campaigns (supervision/campaigns): the demo's 阳谷县 campaign and a township's part -------
+    @cached_property
+    def campaign(self) -> Any:
+        from supervision.campaigns.models import Campaign
+
+        return Campaign.objects.filter(region__code="371521000000").order_by("pk").first()
+
+    @cached_property
+    def campaign_assignment(self) -> Any:
+        from supervision.campaigns.models import TaskAssignment
+
+        pending = TaskAssignment.objects.filter(
+            task__campaign=self.campaign, role="township", state="pending", department__code="civil_affairs"
+        )
+        return self._in_yanggu(pending, "region")
+
+    # --- statistical reports and the 004 evaluation (issue 16, O2): 阳谷县's own monthly report and
+    # 2026 evaluation (its civil affairs fills them), a township's monthly report outside 博济桥
+    # (阳谷县 reviews it) ---------------------------------------------------------------------------
+    @cached_property
+    def county_report(self) -> Any:
+        from supervision.reports.models import Report
+
+        return Report.objects.get(format="monthly", region__code="371521000000", period_key="2026-11")
+
+    @cached_property
+    def township_report(self) -> Any:
+        from supervision.reports.models import Report
+
+        reports = Report.objects.filter(format="monthly", region__level=4, period_key="2026-11")
+        return self._in_yanggu(reports, "region")
+
+    @cached_property
+    def evaluation(self) -> Any:
+        from supervision.evaluation.models import Evaluation
+
+        return Evaluation.objects.get(region__code="371521000000", year=2026)
+
 
 def _web(method: str, path: str, allowed: frozenset[str], why: str = "") -> Write:
     return Write(method, lambda t, p=path: "/" + p.format(t=t), allowed, why)
@@ -328,6 +449,10 @@ def _web(method: str, path: str, allowed: frozenset[str], why: str = "") -> Writ
 def _api(method: str, path: str, allowed: frozenset[str], why: str = "") -> Write:
     return Write(method, lambda t, p=path: "/api/v1/" + p.format(t=t), allowed, why)
 
+
+# The steps of a report or an evaluation (issue 16, O2): the reporting unit's, the level above's.
+FILL_STEPS = ("edit", "refresh", "submit")
+REVIEW_STEPS = ("approve", "return")
 
 # Every write route, by URL name (and action/step where one pattern serves several writes).
 WRITES: dict[str, list[Write]] = {
@@ -531,42 +656,43 @@ WRITES: dict[str, list[Write]] = {
     "notification-read": [_api("POST", "notifications/{t.notification.pk}/read/", frozenset({"lead"}))],
     "notification-read-all": [_api("POST", "notifications/read-all/", SIGNED_IN)],
     # --- funds (subsidies): 民政 files, reviews, checks and recovers; 财政 approves and pays --------
-    # No persona of the matrix is a 财政 post, so approval and payment are refused to all of them
-    # (tests/funds cover the 财政 posts). A create is gated by the post (the lead department for
-    # claims and imports; a programme may be kept by 民政 or 财政, so any acting post passes the gate).
+    # 阳谷县财政 ("cz") approves and pays, keeps programmes with 民政, reviews flags and records
+    # repayments (funds/rules.py); 阳谷县审计 ("audit") writes nothing. A create is gated by the
+    # post (the lead department for claims and imports; a programme may be kept by 民政 or 财政,
+    # so any acting post passes the gate).
     "funds:claim_new": [_web("POST", "funds/claims/new/", CIVIL_POSTS, "create: the post gates")],
     "funds:claim_add_line": [_web("POST", "funds/claims/{t.subsidy_claim.pk}/lines/", CIVIL)],
     "funds:claim_import": [_web("POST", "funds/claims/{t.subsidy_claim.pk}/import/", CIVIL)],
     "funds:claim_submit": [_web("POST", "funds/claims/{t.subsidy_claim.pk}/submit/", CIVIL)],
     "funds:claim_review": [_web("POST", "funds/claims/{t.subsidy_claim.pk}/review/", CIVIL)],
-    "funds:claim_approve": [_web("POST", "funds/claims/{t.subsidy_claim.pk}/approve/", NOBODY, "财政 only")],
-    "funds:claim_pay": [_web("POST", "funds/claims/{t.subsidy_claim.pk}/pay/", NOBODY, "财政 only")],
+    "funds:claim_approve": [_web("POST", "funds/claims/{t.subsidy_claim.pk}/approve/", FINANCE, "财政 only")],
+    "funds:claim_pay": [_web("POST", "funds/claims/{t.subsidy_claim.pk}/pay/", FINANCE, "财政 only")],
     "funds:claim_recover": [_web("POST", "funds/claims/{t.subsidy_claim.pk}/recover/", CIVIL)],
     "funds:batch_apply": [_web("POST", "funds/imports/{t.import_batch.pk}/apply/", CIVIL)],
     "funds:batch_discard": [_web("POST", "funds/imports/{t.import_batch.pk}/discard/", CIVIL)],
     "funds:status_import": [_web("POST", "funds/status-lists/", CIVIL_POSTS, "create: the post gates")],
     "funds:programme_new": [_web("POST", "funds/programmes/new/", ACTING_POSTS, "create: 民政 or 财政")],
-    "funds:programme_edit": [_web("POST", "funds/programmes/{t.subsidy_programme.pk}/", CIVIL)],
-    "funds:flag_review": [_web("POST", "funds/flags/{t.fund_flag.pk}/review/", CIVIL)],
+    "funds:programme_edit": [_web("POST", "funds/programmes/{t.subsidy_programme.pk}/", CIVIL | FINANCE)],
+    "funds:flag_review": [_web("POST", "funds/flags/{t.fund_flag.pk}/review/", CIVIL | FINANCE)],
     "funds:round_open": [
         _web("POST", "funds/spot-checks/open/", CIVIL | {"sibling"}, "each county opens its own quarter")
     ],
     "funds:round_commit": [_web("POST", "funds/spot-checks/{t.spot_round.pk}/commit/", CIVIL)],
     "funds:round_draw": [_web("POST", "funds/spot-checks/{t.spot_round.pk}/draw/", CIVIL)],
     "funds:item_check": [_web("POST", "funds/spot-check-items/{t.spot_item.pk}/check/", CIVIL)],
-    "funds:recovery_repay": [_web("POST", "funds/recovery/{t.recovery_order.pk}/repay/", CIVIL)],
+    "funds:recovery_repay": [_web("POST", "funds/recovery/{t.recovery_order.pk}/repay/", CIVIL | FINANCE)],
     "funds:recovery_penalty": [_web("POST", "funds/recovery/{t.recovery_order.pk}/penalty/", CIVIL)],
     "subsidy-claim-list": [_api("POST", "subsidy-claims/", CIVIL_POSTS)],
     "subsidy-claim-lines": [_api("POST", "subsidy-claims/{t.subsidy_claim.pk}/lines/", CIVIL)],
     "subsidy-claim-submit": [_api("POST", "subsidy-claims/{t.subsidy_claim.pk}/submit/", CIVIL)],
     "subsidy-claim-review": [_api("POST", "subsidy-claims/{t.subsidy_claim.pk}/review/", CIVIL)],
-    "subsidy-claim-approve": [_api("POST", "subsidy-claims/{t.subsidy_claim.pk}/approve/", NOBODY)],
-    "subsidy-claim-pay": [_api("POST", "subsidy-claims/{t.subsidy_claim.pk}/pay/", NOBODY)],
+    "subsidy-claim-approve": [_api("POST", "subsidy-claims/{t.subsidy_claim.pk}/approve/", FINANCE)],
+    "subsidy-claim-pay": [_api("POST", "subsidy-claims/{t.subsidy_claim.pk}/pay/", FINANCE)],
     "subsidy-claim-recover": [_api("POST", "subsidy-claims/{t.subsidy_claim.pk}/recover/", CIVIL)],
-    "fund-flag-review": [_api("POST", "fund-flags/{t.fund_flag.pk}/review/", CIVIL)],
+    "fund-flag-review": [_api("POST", "fund-flags/{t.fund_flag.pk}/review/", CIVIL | FINANCE)],
     "spot-check-commit": [_api("POST", "spot-checks/{t.spot_round.pk}/commit/", CIVIL)],
     "spot-check-draw": [_api("POST", "spot-checks/{t.spot_round.pk}/draw/", CIVIL)],
-    "recovery-order-repay": [_api("POST", "recovery-orders/{t.recovery_order.pk}/repay/", CIVIL)],
+    "recovery-order-repay": [_api("POST", "recovery-orders/{t.recovery_order.pk}/repay/", CIVIL | FINANCE)],
     # --- deposits in escrow: civil affairs keeps the register and runs the checks -----------------
     "deposits:account_new": [
         _web("POST", "funds/deposits/accounts/new/", CIVIL_POSTS, "create: the post gates")
@@ -603,6 +729,20 @@ WRITES: dict[str, list[Write]] = {
     "fundraising-risk-list": [_api("POST", "fundraising-risks/", ACTING_POSTS)],
     "fundraising-risk-refer": [_api("POST", "fundraising-risks/{t.risk.pk}/refer/", CIVIL)],
     "fundraising-risk-close": [_api("POST", "fundraising-risks/{t.risk.pk}/close/", CIVIL)],
+    # --- campaigns (supervision/campaigns): the organiser (阳谷县民政) manages; the assigned body
+    # reports (its liaison carries the report); the organiser reviews. A create is gated by the
+    # post; the roster takes any department's acting post or liaison, each for its own body ------
+    "campaigns:new": [_web("POST", "campaigns/new/", ACTING_POSTS, "create: the post gates")],
+    "campaigns:edit": [_web("POST", "campaigns/{t.campaign.pk}/edit/", CIVIL)],
+    "campaigns:launch": [_web("POST", "campaigns/{t.campaign.pk}/launch/", CIVIL)],
+    "campaigns:close": [_web("POST", "campaigns/{t.campaign.pk}/close/", CIVIL)],
+    "campaigns:phase_new": [_web("POST", "campaigns/{t.campaign.pk}/phases/new/", CIVIL)],
+    "campaigns:task_new": [_web("POST", "campaigns/{t.campaign.pk}/tasks/new/", CIVIL)],
+    "campaigns:submit": [
+        _web("POST", "campaigns/assignments/{t.campaign_assignment.pk}/submit/", CIVIL | CIVIL_LIAISONS)
+    ],
+    "campaigns:review": [_web("POST", "campaigns/assignments/{t.campaign_assignment.pk}/review/", CIVIL)],
+    "campaigns:liaison_new": [_web("POST", "campaigns/liaisons/new/", ACTING_POSTS | CIVIL_LIAISONS)],
     # --- public pages managed by staff -------------------------------------------------------------
     "publicity:manage_policy_create": [_web("POST", "public/manage/policies/new/", frozenset({"admin"}))],
     "publicity:manage_policy_edit": [
@@ -648,6 +788,75 @@ WRITES: dict[str, list[Write]] = {
     "inspections:inspector_edit": [
         _web("POST", "inspections/inspectors/{t.county_inspector.pk}/edit/", frozenset({"admin"}))
     ],
+    # --- the institution's side, part A (issue 17): accounts opened by civil affairs; the
+    # institution's own first sign-in (anonymous: the one-time code is the credential) ---------
+    "institutions:account_new": [_web("POST", "institutions/{t.institution.pk}/accounts/new/", CIVIL)],
+    "institutions:account_code": [
+        _web("POST", "institutions/accounts/{t.institution_account.pk}/code/", CIVIL, "registry keepers")
+    ],
+    "institutions:account_disable": [
+        _web("POST", "institutions/accounts/{t.institution_account.pk}/disable/", CIVIL)
+    ],
+    "institution_portal:sign_in": [
+        _web("POST", "institution/sign-in/", EVERYONE, "an empty form: the code itself is the check")
+    ],
+    "institution_portal:sign_in_link": [
+        _web("POST", "institution/sign-in/NOSUCHCODE0000/", EVERYONE, "an unknown code: the page says so")
+    ],
+    # the institution's own filing (already filed in the demo: the form answers why, 200)
+    "institution_portal:filing": [_web("POST", "institution/filing/", frozenset({"institution"}))],
+    "institution_portal:first_resident": [
+        _web("POST", "institution/filing/first-resident/", frozenset({"institution"}))
+    ],
+    "institution_portal:disclosure": [_web("POST", "institution/disclosure/", frozenset({"institution"}))],
+    "institution_portal:reports": [_web("POST", "institution/reports/", frozenset({"institution"}))],
+    "institutions:disclosure_decide": [
+        _web("POST", "institutions/disclosure-changes/{t.disclosure_change.pk}/decide/", CIVIL)
+    ],
+    # --- the institution's side, part B (issue 17): the institution signs for its notice, reports
+    # on its items, files its statement and its early-removal application; staff never do these
+    # here (they record paper ones on their own pages) -------------------------------------------
+    "institution_notices:notice_acknowledge": [
+        _web("POST", "institution/notices/{t.fushou_notice.pk}/acknowledge/", frozenset({"institution"}))
+    ],
+    "institution_notices:item_report": [
+        _web("POST", "institution/notices/items/{t.fushou_item.pk}/report/", frozenset({"institution"}))
+    ],
+    "institution_credit:proposal_object": [
+        _web("POST", "institution/objections/{t.fushou_proposal.pk}/object/", frozenset({"institution"}))
+    ],
+    "institution_credit:proposal_apply_removal": [
+        _web(
+            "POST",
+            "institution/objections/{t.fushou_proposal.pk}/apply-removal/",
+            frozenset({"institution"}),
+            "the party may apply: the form then answers (not listed yet)",
+        )
+    ],
+    # --- 信用修复 of a penalty's publication (issue 17): the institution applies for its own
+    # penalty (an empty form: the form answers); the penalty's deciding department (阳谷县民政
+    # here) grants or refuses; other departments, the township and the institution never decide --
+    "institution_notices:penalty_repair_apply": [
+        _web("POST", "institution/record/penalties/{t.fushou_penalty.pk}/repair/", frozenset({"institution"}))
+    ],
+    "rectification:penalty_repair_decide": [
+        _web("POST", "inspections/rectification/penalties/repair/{t.fushou_repair.pk}/decide/", CIVIL)
+    ],
+    # --- statistical reports and the 004 evaluation (issue 16, O2): the reporting unit's civil
+    # affairs fills and submits (same region); the civil affairs of the level above reviews. A create
+    # is gated by an acting civil-affairs post (the unit is the post's own region). No persona is
+    # a 聊城市 post, so nobody reviews 阳谷县's own evaluation here (tests/evaluation cover it) ------
+    "reports:new": [_web("POST", "reports/new/", CIVIL_POSTS, "an acting civil-affairs post")],
+    "reports:step": [
+        *(_web("POST", "reports/{t.county_report.pk}/" + step + "/", CIVIL) for step in FILL_STEPS),
+        *(_web("POST", "reports/{t.township_report.pk}/" + step + "/", CIVIL) for step in REVIEW_STEPS),
+    ],
+    "evaluation:new": [_web("POST", "evaluation/new/", CIVIL_POSTS, "an acting civil-affairs post")],
+    "evaluation:entry": [_web("POST", "evaluation/{t.evaluation.pk}/rows/1.1/", CIVIL)],
+    "evaluation:step": [
+        *(_web("POST", "evaluation/{t.evaluation.pk}/" + step + "/", CIVIL) for step in FILL_STEPS),
+        *(_web("POST", "evaluation/{t.evaluation.pk}/" + step + "/", NOBODY) for step in REVIEW_STEPS),
+    ],
     # --- the public's own writes (no login) ------------------------------------------------------
     "public_complaints:form": [_web("POST", "public/complaints/", EVERYONE, "anyone may complain")],
     "public_complaints:track": [_web("POST", "public/complaints/track/", EVERYONE)],
@@ -684,7 +893,28 @@ READS = {
     "deposits:account_list", "deposits:account_detail", "deposits:agreement", "deposits:flag_list",
     "deposits:fee_list", "fundraising:risk_list", "fundraising:risk_detail", "fundraising:evidence_file",
     "fundraising:coverage",
+    "campaigns:list", "campaigns:detail", "campaigns:tasks", "campaigns:assignment",
+    "campaigns:submission_file", "campaigns:liaisons", "campaigns:quotas",
     "public_funds:rounds", "public_funds:round_detail", "public_funds:round_inputs", "funds:item_report",
+    # 机构端
+    "institution_home", "institution_portal:account", "institution_portal:filing_detail",
+    "institution_portal:filing_receipt", "institution_portal:drill_photo",
+    # 机构端, part B: the institution's notices, record and procedures; staff downloads of its files
+    "institution_notices:notice_list", "institution_notices:notice_detail",
+    "institution_notices:notice_pdf", "institution_notices:item_detail",
+    "institution_notices:response_evidence", "institution_notices:attachment",
+    "institution_notices:record_inspections", "institution_credit:record",
+    "institution_credit:record_listings", "institution_credit:proposal_list",
+    "institution_credit:proposal_detail", "institution_credit:decision_pdf",
+    "institution_credit:proposal_document", "institution_credit:attachment",
+    "rectification:response_attachment", "credit:proposal_attachment",
+    # 信用修复 applications: their files (the institution's and staff downloads)
+    "institution_notices:repair_attachment", "rectification:repair_attachment",
+    # 领导驾驶舱 and the indicator registry (issue 16, O1): read-only pages; "home" is the first page
+    "home", "dashboard:index", "dashboard:download", "dashboard:indicators", "dashboard:indicator",
+    # 统计报表 and 效能评估 (issue 16, O2): lists, pages, print view and downloads
+    "reports:list", "reports:missing", "reports:detail", "reports:print", "reports:word", "reports:excel",
+    "evaluation:list", "evaluation:detail", "evaluation:word", "evaluation:excel", "evaluation:evidence_file",
 }  # fmt: skip
 # Namespaces that are read-only by construction: the public face serves GET only.
 READ_NAMESPACES = ("public:", "public_inspections:", "public_credit:", "public_rectification:", "publicity:")
@@ -738,7 +968,7 @@ def _refused(persona: str, response: Any, api: bool) -> bool:
 
 
 @pytest.fixture
-def demo(db):
+def demo(demo_module, db):
     call_command("seed_demo", stdout=StringIO())
 
 

@@ -81,15 +81,6 @@ def test_a_row_locked_by_another_transaction_is_skipped(world, home):
     assert p.state == ProposalState.REMOVED
 
 
-@pytest.mark.xfail(
-    condition="postgres" in __import__("django.conf").conf.settings.DATABASES["default"]["ENGINE"],
-    reason=(
-        "Known defect: the audit chain's head row is locked inside the writing transaction, so two "
-        "sweeps that both write audit entries deadlock on PostgreSQL. The fix is to seal chain links "
-        "after commit; until then this test documents it."
-    ),
-    strict=True,
-)
 @pytest.mark.django_db(transaction=True)
 def test_a_sweep_running_meanwhile_acts_on_nothing_the_first_claimed(world, home, other_home, monkeypatch):
     """While the first sweep works on its first entry, a second sweep starts: every entry the

@@ -67,3 +67,21 @@ def paid(world: Any, money: Any, c: SubsidyClaim, on: dt.date = dt.date(2026, 11
 
 def money_of(c: SubsidyClaim) -> Decimal:
     return c.amount_claimed
+
+
+def close_with_beds(world: Any, home: Any, beds_found: int | None) -> Any:
+    """An inspection of ``home`` by 阳谷县民政, closed on 2026-11-20 with the beds it counted."""
+    from inspections import services as inspections
+    from tests.factories import DomainFactory, RemitFactory
+    from tests.inspections.factories import InspectorFactory, close_complete
+
+    RemitFactory(department=world.mz, domain=DomainFactory(code=f"operations-{home.pk}"), role="lead")
+    team = [InspectorFactory(department=world.mz, region=world.yanggu) for _ in range(2)]
+    team[0].user = world.yanggu_mz
+    team[0].save()
+    inspection = inspections.inspection_create(
+        home, actor=world.yanggu_mz, kind="special", team=team, department=world.mz
+    )
+    return close_complete(
+        inspection, actor=world.yanggu_mz, inspected_on=dt.date(2026, 11, 20), beds_found=beds_found
+    )

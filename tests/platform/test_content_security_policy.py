@@ -97,7 +97,7 @@ def check_page(client, url: str, seen: dict[str, list[str]]) -> list[str]:
 
 
 @pytest.fixture
-def demo(db):
+def demo(demo_module, db):
     call_command("seed_demo", stdout=StringIO())
 
 

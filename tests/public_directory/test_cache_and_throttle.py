@@ -98,6 +98,7 @@ def test_query_count_does_not_grow_with_rows(client, directory, world):
         InstitutionFactory(name=f"阳谷县博济桥街道第{i}养老院", status="filed", region=world.yanggu_town)
     assert count(path) == small <= 7
     # the institution itself, its grade, its commitment, then one query per registered section
-    # (inspection results, rectification outcomes, penalties, list status)
-    assert count(f"/public/institutions/{directory.a.credit_code}/") <= 8
+    # (inspection results, rectification outcomes, penalties, list status, the service-quality
+    # data the institution disclosed)
+    assert count(f"/public/institutions/{directory.a.credit_code}/") <= 9
     assert count("/public/institutions/export.json?region=371521000000") <= 4

@@ -7,11 +7,9 @@ Keys are decision numbers; every time is explicit and in the past."""
 from __future__ import annotations
 
 import datetime as dt
-from io import StringIO
 from unittest import mock
 
 import pytest
-from django.core.management import call_command
 
 from credit.models import ListingProposal, ProposalEvent, ProposalState
 from credit.public import public_row
@@ -37,10 +35,9 @@ def follow(client, since: dt.datetime) -> list[dict]:
 
 
 @pytest.fixture
-def listing(db) -> ListingProposal:
+def listing(demo_module, db) -> ListingProposal:
     """The demo's published listing, its procedure dated before ``T0`` and published at
     ``T0`` + 1 h, with a term from 2026-09-01."""
-    call_command("seed_demo", stdout=StringIO())
     p = ListingProposal.objects.get(state=P.PUBLISHED)
     p.events.all().update(at=T0 - dt.timedelta(days=10))
     p.events.filter(to_state=P.PUBLISHED).update(at=T0 + dt.timedelta(hours=1))

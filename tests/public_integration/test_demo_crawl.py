@@ -7,11 +7,9 @@ some into public free text (an institution's introduction, a published result's 
 from __future__ import annotations
 
 import re
-from io import StringIO
 
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
 
 from credit.models import ListingProposal
 from inspections.complaints.models import Complaint
@@ -28,13 +26,12 @@ GLUED_MOBILE = "13912345678"
 
 
 @pytest.fixture
-def demo(db, settings):
+def demo(demo_module, db, settings):
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": {"public": "100000/min", "complaint": "100000/hour"},
     }
     cache.clear()
-    call_command("seed_demo", stdout=StringIO())
     inst = Institution.objects.exclude(credit_code=None).filter(status="filed").order_by("pk").first()
     Institution.objects.filter(pk=inst.pk).update(
         introduction=f"院长身份证{GLUED_ID}，值班手机{GLUED_MOBILE}（不应公开）。"

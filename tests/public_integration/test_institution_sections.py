@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo(db):
+def demo(demo_module, db):
     call_command("seed_demo", stdout=StringIO())
 
 

@@ -7,10 +7,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from credit.models import ListingProposal
@@ -22,10 +20,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo(db):
+def demo(demo_module, db):
     """The demo data, with its published inspection results taken back to closed: each test
     publishes the one it checks, so that publishing is a change the cached pages must see."""
-    call_command("seed_demo", stdout=StringIO())
     Inspection.objects.filter(status=InspectionStatus.PUBLISHED).update(
         status=InspectionStatus.CLOSED, published_at=None, published_until=None
     )

@@ -5,11 +5,9 @@ unpublished (or revoked, or not yet published) ones."""
 from __future__ import annotations
 
 import datetime as dt
-from io import StringIO
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from credit.models import ListingProposal, ProposalState
@@ -33,10 +31,9 @@ def clone(obj: Any, **changes: Any) -> Any:
 
 
 @pytest.fixture
-def inst(db):
+def inst(demo_module, db):
     """The demo's listed institution, given a copy of each published demo item of the other
     floors (and an unpublished twin of each)."""
-    call_command("seed_demo", stdout=StringIO())
     listing = (
         ListingProposal.objects.filter(state=ProposalState.PUBLISHED).select_related("institution").get()
     )

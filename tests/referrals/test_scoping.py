@@ -36,6 +36,9 @@ def test_the_extension_is_one_subquery(world, partners, to_sibling, home, django
     services.referral_send(to_sibling, actor=world.yanggu_mz, on=dt.date(2026, 9, 28))
     user = partners.dcf_xf
     user.active_assignments()  # cached on the user, as in a request
+    from supervision.core.scoping import institution_pk_of
+
+    assert institution_pk_of(user) is None  # staff, not an institution account: cached likewise
     from django.contrib.contenttypes.models import ContentType
 
     ContentType.objects.get_for_model(Institution)  # cached per process

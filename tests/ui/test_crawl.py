@@ -55,7 +55,7 @@ def wanted(url: str) -> bool:
 
 
 @pytest.fixture
-def demo(db):
+def demo(demo_module, db):
     call_command("seed_demo", stdout=StringIO())
 
 

@@ -3,10 +3,12 @@ row re-read with ``select_for_update``, asking the write policy first (``policy.
 model's ``write_rules``), stepping through ``supervision.core.transitions.transition`` (no-op
 guard, the tables in ``models.py``, one audit entry).
 
-    notice_create → notice_issue → item_respond → item_accept | item_reject → (notice closes)
+    notice_create → notice_issue → notice_acknowledge (the institution, optional)
+    → item_respond → item_accept | item_reject → (notice closes)
     item clock escalates (deadline engine) → item_escalated → suspension_approve
     listing_open → listing_progress_add → listing_close
     penalty_record → penalty_set_appeal | penalty_end_publication
+    repair_apply (the institution) → repair_decide (grant: penalty_end_publication)
 
 Clocks: issuing opens one ``rectification.item`` deadline per item (its own length, pinned to
 the printed date); accepting meets it; a rejection with a new period replaces it. Overdue and
@@ -40,6 +42,8 @@ from .notices import (
     notice_preview_pdf,
 )
 from .penalties import penalty_end_publication, penalty_record, penalty_set_appeal
+from .receipts import notice_acknowledge
+from .repair import repair_apply, repair_decide, repair_refusal
 from .suspension import (
     SUSPENSION_TEMPLATE,
     compulsory_departments,
@@ -74,6 +78,7 @@ __all__ = [
     "listing_close",
     "listing_open",
     "listing_progress_add",
+    "notice_acknowledge",
     "notice_context",
     "notice_create",
     "notice_discard",
@@ -86,6 +91,9 @@ __all__ = [
     "penalty_record",
     "penalty_set_appeal",
     "rectification_escalate_overdue",
+    "repair_apply",
+    "repair_decide",
+    "repair_refusal",
     "suspension_approve",
     "suspension_context",
     "suspension_preview_html",

@@ -4,6 +4,7 @@ acceptance or rejection on re-inspection, and the notice's closure once every it
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from django.utils import timezone
 from inspections.models import Inspection, InspectionKind, Inspector, Severity
 from supervision.core import policy
 from supervision.core.audit import create_audited, save_audited
+from supervision.core.scoping import institution_pk_of
 from supervision.core.transitions import transition
 from supervision.deadlines import services as deadlines
 from supervision.files import store as files
@@ -27,8 +29,10 @@ from ..models import (
     ItemResponse,
     ItemState,
     NoticeItem,
+    NoticeReceipt,
     NoticeStatus,
     RectificationNotice,
+    ResponseAttachment,
     Verdict,
     publication_end,
 )
@@ -75,12 +79,16 @@ def item_respond(
     evidence_name: str = "",
     evidence_data: bytes | File | None = None,
     on: dt.date | None = None,
+    attachments: Sequence[tuple[str, bytes | File]] = (),
 ) -> ItemResponse:
-    """Record the institution's report on one item (what was done, evidence). The evidence file
+    """Record the institution's report on one item (what was done, evidence): filed by the
+    institution's own account online, or recorded by staff from a paper report. The evidence file
     (an image or a PDF by its content; ``evidence_name`` is the uploader's name, kept for display)
-    goes to the private file store: images lose their EXIF/GPS, the kept bytes' SHA-256 is
-    recorded."""
+    and any further ``attachments`` (name, data) go to the private file store: images lose their
+    EXIF/GPS, the kept bytes' SHA-256 is recorded. The institution's account reports only once it
+    has signed for the notice (送达回证), and always with evidence; its report is dated today."""
     visible(actor, item)
+    online = institution_pk_of(actor) is not None
     with transaction.atomic():
         item = _lock_item(item)
         policy.require(actor, item, "respond")
@@ -88,6 +96,12 @@ def item_respond(
         if not action_taken:
             raise ValidationError({"action_taken": "请填写整改措施及完成情况。"})
         _ensure_issued(item)
+        if online:
+            on = None  # the day it is filed, not a day the institution chooses
+            if not NoticeReceipt.objects.filter(notice_id=item.notice_id).exists():
+                raise ValidationError("请先签收整改通知书（送达回证），再报送整改情况。")
+            if evidence_data is None and not attachments:
+                raise ValidationError({"evidence_file": "请上传整改后的照片或证明文件。"})
         # A further report before acceptance keeps the state (no-op step); a refused step
         # (an accepted item) is refused before any file is stored.
         _item_step(item, ItemState.RESPONDED, "respond", actor)
@@ -111,7 +125,23 @@ def item_respond(
                 recorded_by=policy.as_user(actor),
             )
             create_audited(response, actor, "respond")
+        for name, data in attachments:
+            _attach(response, name, data, actor)
     return response
+
+
+def _attach(response: ItemResponse, name: str, data: bytes | File, actor: Any) -> ResponseAttachment:
+    with files.receive(
+        data, name=name, accept=files.EVIDENCE, area="rectification", actor=actor, field="evidence_file"
+    ) as stored:
+        assert stored is not None
+        return create_audited(
+            ResponseAttachment(
+                response=response, name=stored.original_name, path=stored.name, sha256=stored.sha256
+            ),
+            actor,
+            "upload",
+        )
 
 
 def _check_acceptor(item: NoticeItem, acceptor: Inspector | None, observed: str, on: dt.date | None) -> None:

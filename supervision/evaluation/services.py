@@ -1,0 +1,184 @@
+"""Writes of the 004 evaluation: start a unit's form (50 rows and its report-by clock), fill in
+the computed rows from the indicator registry, answer a row, add an evidence file; submission
+and review are the workflow shared with the statistical reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from supervision import indicators
+from supervision.core import policy
+from supervision.core.audit import create_audited, save_audited
+from supervision.core.models import Region
+from supervision.files import store
+from supervision.indicators import Period
+from supervision.reports import workflow
+from supervision.reports.services import json_value
+
+from .data.indicators_004 import COMPUTED, INDICATORS
+from .models import Completion, Evaluation, EvaluationEntry, EvaluationEvidence
+
+RULE = "evaluation.submit"
+EVIDENCE_KINDS = ("image", "pdf", "xlsx")
+ENTRY_FIELDS = ("completion", "completed_text", "evidence_text", "explanation")
+
+
+def computed_rows(number: str, user: Any, region: Region, period: Period) -> list[dict[str, Any]]:
+    """The registry figures that fill row ``number``, with their definitions and sources."""
+    out = []
+    for ind in indicators.for_evaluation(number):
+        result = indicators.compute(ind.code, user, region, period)
+        out.append(
+            {
+                "code": ind.code,
+                "name": ind.name,
+                "value": json_value(result.value),
+                "unit": ind.unit,
+                "definition": ind.definition,
+                "source": ind.source,
+            }
+        )
+    return out
+
+
+def evaluation_create(
+    actor: Any,
+    *,
+    region: Region,
+    year: int,
+    preparer: str = "",
+    campaign: Any = None,
+    start: dt.date | None = None,
+    due: dt.date | None = None,
+) -> Evaluation:
+    """The unit starts its form for ``year``: the 50 rows, the computed ones filled in, and the
+    report-by clock (004 四(四); ``due`` pins the date a notice states)."""
+    with transaction.atomic():
+        draft = Evaluation(region=region, year=year, campaign=campaign)
+        policy.require(actor, draft, "fill")
+        existing = Evaluation.objects.filter(region=region, year=year, campaign=campaign).first()
+        if existing is not None:
+            return existing
+        draft.preparer = preparer
+        draft.created_by = policy.as_user(actor)
+        evaluation = create_audited(draft, actor, "create")
+        EvaluationEntry.objects.bulk_create(
+            EvaluationEntry(evaluation=evaluation, number=row["number"]) for row in INDICATORS
+        )
+        _fill_computed(evaluation, actor)
+        workflow.open_clock(evaluation, RULE, start or timezone.localdate(), due=due)
+        return evaluation
+
+
+def _fill_computed(evaluation: Evaluation, actor: Any) -> None:
+    period = Period.year(evaluation.year)
+    entries = list(evaluation.entries.filter(number__in=COMPUTED))
+    for entry in entries:
+        entry.computed = computed_rows(entry.number, actor, evaluation.region, period)
+    EvaluationEntry.objects.bulk_update(entries, ["computed"])
+    evaluation.computed_at = timezone.now()
+    evaluation.save(update_fields=["computed_at", "updated_at"])
+
+
+def evaluation_refresh(evaluation: Evaluation, *, actor: Any) -> Evaluation:
+    """Read the computed rows again from the registry (while the form may still change)."""
+    with transaction.atomic():
+        locked = Evaluation.objects.select_for_update(of=("self",)).get(pk=evaluation.pk)
+        policy.require(actor, locked, "fill")
+        if not locked.is_editable:
+            raise ValidationError("已报送的评估表不能更新系统数据。")
+        _fill_computed(locked, actor)
+        workflow.record_step(locked, actor=actor, step="refresh")
+        return locked
+
+
+def evaluation_update(evaluation: Evaluation, *, actor: Any, preparer: str) -> Evaluation:
+    with transaction.atomic():
+        locked = Evaluation.objects.select_for_update(of=("self",)).get(pk=evaluation.pk)
+        policy.require(actor, locked, "fill")
+        if not locked.is_editable:
+            raise ValidationError("已报送的评估表不能修改。")
+        before = {"preparer": locked.preparer}
+        locked.preparer = preparer.strip()
+        save_audited(locked, policy.as_user(actor), "fill", before)
+        return locked
+
+
+def entry_update(entry: EvaluationEntry, *, actor: Any, **values: str) -> EvaluationEntry:
+    """Answer one row: completion, what was done, the evidence, why not (staff may annotate a
+    computed row; its figures stay the registry's)."""
+    unknown = set(values) - set(ENTRY_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown fields {unknown}")
+    with transaction.atomic():
+        evaluation = Evaluation.objects.select_for_update(of=("self",)).get(pk=entry.evaluation_id)
+        policy.require(actor, evaluation, "fill")
+        if not evaluation.is_editable:
+            raise ValidationError("已报送的评估表不能修改。")
+        locked = EvaluationEntry.objects.select_for_update(of=("self",)).get(pk=entry.pk)
+        if values.get("completion") and values["completion"] not in Completion.values:
+            raise ValidationError("请选择完成情况。")
+        before = {f: getattr(locked, f) for f in values}
+        before["updated_by"] = locked.updated_by
+        for name, value in values.items():
+            setattr(locked, name, (value or "").strip())
+        locked.updated_by = policy.as_user(actor)
+        save_audited(locked, policy.as_user(actor), "fill", before)
+        return locked
+
+
+def evidence_add(
+    entry: EvaluationEntry, *, actor: Any, upload: Any, description: str = ""
+) -> EvaluationEvidence:
+    """Keep an evidence file of a row in the private file store."""
+    with transaction.atomic():
+        evaluation = Evaluation.objects.select_for_update(of=("self",)).get(pk=entry.evaluation_id)
+        policy.require(actor, evaluation, "fill")
+        if not evaluation.is_editable:
+            raise ValidationError("已报送的评估表不能再添加佐证材料。")
+        with store.receive(
+            upload, accept=EVIDENCE_KINDS, area="evaluation", actor=actor, field="file"
+        ) as stored:
+            if stored is None:
+                raise ValidationError({"file": "请选择文件。"})
+            evidence = EvaluationEvidence(
+                entry=entry,
+                file=stored,
+                description=description.strip()[:200],
+                uploaded_by=policy.as_user(actor),
+            )
+            return create_audited(evidence, actor, "upload")
+
+
+def check_complete(evaluation: Evaluation) -> None:
+    """004 填表说明: every row answered; a row not (fully) done says why."""
+    missing, unexplained = [], []
+    for entry in evaluation.entries.all():
+        if not entry.completion:
+            missing.append(entry.number)
+        elif entry.completion in (Completion.PARTLY, Completion.NOT_DONE) and not entry.explanation.strip():
+            unexplained.append(entry.number)
+    problems = []
+    if missing:
+        problems.append("以下指标未选择完成情况：" + "、".join(missing))
+    if unexplained:
+        problems.append("以下指标部分完成或未完成，须填写未完成说明：" + "、".join(unexplained))
+    if problems:
+        raise ValidationError("；".join(problems))
+
+
+def evaluation_submit(evaluation: Evaluation, *, actor: Any) -> Evaluation:
+    return workflow.submission_submit(evaluation, actor=actor, rule_code=RULE, check=check_complete)
+
+
+def evaluation_approve(evaluation: Evaluation, *, actor: Any) -> Evaluation:
+    return workflow.submission_approve(evaluation, actor=actor)
+
+
+def evaluation_return(evaluation: Evaluation, *, actor: Any, reason: str) -> Evaluation:
+    return workflow.submission_return(evaluation, actor=actor, reason=reason)

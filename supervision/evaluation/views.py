@@ -1,0 +1,216 @@
+"""Staff pages of the 004 evaluation (thin: scope, policy, one service call, redirect)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from supervision.core import policy
+from supervision.core.present import cite
+from supervision.core.scoping import get_visible_or_404
+from supervision.core.web import Column, ScopedListView
+from supervision.files import store
+from supervision.reports.formats import date_cn, shown
+from supervision.reports.forms import ReturnForm
+from supervision.reports.submission import STEP_LABELS
+from supervision.reports.webutils import error_text, own_units, require_civil_post
+
+from . import services
+from .data.indicators_004 import FORM_NOTE, GROUPS
+from .documents import entries, evaluation_docx, evaluation_xlsx
+from .filters import EvaluationFilter
+from .forms import EntryForm, EvaluationNewForm, PreparerForm
+from .models import Evaluation, EvaluationEntry, EvaluationEvidence
+
+EXPORT_COLUMNS: list[Column] = [
+    ("评估年度", "year"),
+    ("填报单位", "unit_name"),
+    ("联系人", "preparer"),
+    ("填报日期", "prepared_on"),
+    ("状态", "get_state_display"),
+    ("退回理由", "return_reason"),
+]
+STEPS = {"edit": "fill", "refresh": "fill", "submit": "submit", "approve": "review", "return": "review"}
+
+
+class EvaluationListView(ScopedListView):
+    model = Evaluation
+    filterset_class = EvaluationFilter
+    template_name = "evaluation/evaluation_list.html"
+    sortable = ("year", "state", "region__code")
+    default_ordering = ("-year", "region__code")
+    export_columns = EXPORT_COLUMNS
+    export_name = "效能评估表"
+
+    def base_queryset(self) -> Any:
+        return Evaluation.objects.select_related("region")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        ctx["can_create"] = bool(own_units(self.request.user))
+        return ctx
+
+
+@login_required
+def evaluation_new(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        require_civil_post(request.user, "效能评估表")
+    units = own_units(request.user)
+    form = EvaluationNewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and units:
+        try:
+            evaluation = services.evaluation_create(
+                request.user,
+                region=units[0],
+                year=form.cleaned_data["year"],
+                preparer=form.cleaned_data["preparer"],
+            )
+            return redirect(evaluation)
+        except ValidationError as exc:
+            form.add_error(None, error_text(exc))
+    return render(request, "evaluation/evaluation_new.html", {"form": form, "units": units})
+
+
+def _evaluation(request: HttpRequest, pk: int) -> Evaluation:
+    return get_visible_or_404(Evaluation.objects.select_related("region"), request.user, pk=pk)
+
+
+def _shown(computed: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The registry figures of a row as people read them: the value with its unit, the sources
+    by their documents' titles."""
+    return [
+        {**row, "shown": shown(row["value"], row["unit"]), "source": cite(row["source"])} for row in computed
+    ]
+
+
+def _rows(evaluation: Evaluation) -> list[tuple[str, list[dict[str, Any]]]]:
+    names = dict(GROUPS)
+    grouped: list[tuple[str, list[dict[str, Any]]]] = []
+    for entry in entries(evaluation):
+        if not grouped or grouped[-1][0] != names[entry.group]:
+            grouped.append((names[entry.group], []))
+        computed = _shown(entry.computed)
+        grouped[-1][1].append({"entry": entry, "computed": computed})
+    return grouped
+
+
+@login_required
+def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    evaluation = _evaluation(request, pk)
+    user = request.user
+    ctx = {
+        "evaluation": evaluation,
+        "groups": _rows(evaluation),
+        "computed_at": date_cn(evaluation.computed_at),
+        "form_note": FORM_NOTE,
+        "events": evaluation.events.select_related("actor"),
+        "can_fill": evaluation.is_editable and policy.can(user, evaluation, "fill"),
+        "can_review": evaluation.state == "submitted" and policy.can(user, evaluation, "review"),
+        "preparer_form": PreparerForm(initial={"preparer": evaluation.preparer}),
+        "return_form": ReturnForm(),
+    }
+    return render(request, "evaluation/evaluation_detail.html", ctx)
+
+
+def _entry(request: HttpRequest, pk: int, number: str) -> EvaluationEntry:
+    evaluation = _evaluation(request, pk)
+    entry = evaluation.entries.filter(number=number).first()
+    if entry is None:
+        raise Http404("未找到该指标")
+    return entry
+
+
+@login_required
+def entry_edit(request: HttpRequest, pk: int, number: str) -> HttpResponse:
+    """Answer one row (and add an evidence file) while the form may still change."""
+    entry = _entry(request, pk, number)
+    evaluation = entry.evaluation
+    if request.method == "POST":
+        policy.require(request.user, evaluation, "fill")
+    initial = {f: getattr(entry, f) for f in services.ENTRY_FIELDS}
+    form = EntryForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                services.entry_update(
+                    entry, actor=request.user, **{f: data[f] for f in services.ENTRY_FIELDS}
+                )
+                if data.get("file"):
+                    services.evidence_add(
+                        entry, actor=request.user, upload=data["file"], description=data["file_description"]
+                    )
+            messages.success(request, f"已保存指标 {entry.number}。")
+            return redirect(f"{evaluation.get_absolute_url()}#row-{entry.number}")
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errs in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errs)
+            else:
+                form.add_error(None, error_text(exc))
+    ctx = {
+        "evaluation": evaluation,
+        "entry": entry,
+        "form": form,
+        "computed": _shown(entry.computed),
+        "evidence": entry.evidence.select_related("file"),
+        "can_fill": evaluation.is_editable and policy.can(request.user, evaluation, "fill"),
+    }
+    return render(request, "evaluation/entry_form.html", ctx)
+
+
+@login_required
+def evidence_file(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """An evidence file, to whoever may see its evaluation."""
+    evidence = get_visible_or_404(
+        EvaluationEvidence.objects.select_related("file", "entry__evaluation"), request.user, pk=pk
+    )
+    return store.download(evidence.file)
+
+
+@login_required
+def evaluation_word(request: HttpRequest, pk: int) -> HttpResponse:
+    return evaluation_docx(_evaluation(request, pk))
+
+
+@login_required
+def evaluation_excel(request: HttpRequest, pk: int) -> HttpResponse:
+    return evaluation_xlsx(_evaluation(request, pk))
+
+
+@login_required
+@require_POST
+def evaluation_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    if step not in STEPS:
+        raise Http404("未找到")
+    evaluation = _evaluation(request, pk)
+    policy.require(request.user, evaluation, STEPS[step])
+    user = request.user
+    try:
+        if step == "edit":
+            form = PreparerForm(request.POST)
+            if not form.is_valid():
+                messages.error(request, "请填写联系人。")
+                return redirect(evaluation)
+            services.evaluation_update(evaluation, actor=user, preparer=form.cleaned_data["preparer"])
+        elif step == "refresh":
+            services.evaluation_refresh(evaluation, actor=user)
+        elif step == "submit":
+            services.evaluation_submit(evaluation, actor=user)
+        elif step == "approve":
+            services.evaluation_approve(evaluation, actor=user)
+        else:
+            services.evaluation_return(evaluation, actor=user, reason=request.POST.get("reason", ""))
+    except ValidationError as exc:
+        messages.error(request, error_text(exc))
+        return redirect(evaluation)
+    messages.success(request, "已保存。" if step == "edit" else f"已{STEP_LABELS[step]}。")
+    return redirect(evaluation)

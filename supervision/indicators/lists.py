@@ -1,0 +1,117 @@
+"""Builders for indicators whose rows are a staff list: the list's own FilterSet applied to the
+list's base queryset, and the list's URL with the same parameters. The figure and the list it
+links to are then the same query by construction (tests/dashboard/ checks every one)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import QueryDict
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from supervision.core.models import Region
+
+from .registry import Indicator, Period, percent, register
+
+Params = Callable[[Region, Period], dict[str, Any]]
+
+
+def filter_rows(filterset_class: Any, queryset: QuerySet, params: dict[str, Any]) -> QuerySet:
+    """``queryset`` narrowed by ``filterset_class`` with ``params`` as a browser would send them."""
+    data = QueryDict(mutable=True)
+    for key, value in params.items():
+        data[key] = "true" if value is True else "false" if value is False else str(value)
+    fs = filterset_class(data, queryset=queryset)
+    if not fs.is_valid():  # a bug in an indicator, never user input
+        raise ValueError(f"indicator filter invalid: {dict(fs.errors)}")
+    return fs.qs
+
+
+def list_link(url_name: str, params: dict[str, Any], *args: Any) -> str:
+    query = {k: ("true" if v is True else "false" if v is False else v) for k, v in params.items()}
+    return f"{reverse(url_name, args=args)}?{urlencode(query)}"
+
+
+def counted(
+    code: str,
+    name: str,
+    *,
+    definition: str,
+    source: str,
+    base: Callable[[], QuerySet],
+    filterset: Any,
+    url_name: str,
+    params: Params,
+    unit: str = "件",
+    group: str = "",
+    evaluation: str | None = None,
+    url_args: tuple[Any, ...] = (),
+) -> Indicator:
+    """Register a count: the rows of the staff list ``url_name`` under ``params``."""
+
+    def rows(user: Any, region: Region, period: Period) -> QuerySet:
+        return filter_rows(filterset, base().visible_to(user), params(region, period))  # type: ignore[attr-defined]
+
+    def list_url(region: Region, period: Period) -> str:
+        return list_link(url_name, params(region, period), *url_args)
+
+    return register(
+        Indicator(
+            code=code,
+            name=name,
+            definition=definition,
+            unit=unit,
+            source=source,
+            rows=rows,
+            list_url=list_url,
+            evaluation=evaluation,
+            group=group,
+        )
+    )
+
+
+def rate(
+    code: str,
+    name: str,
+    *,
+    numerator: Indicator,
+    denominator: Indicator,
+    definition: str,
+    source: str,
+    group: str = "",
+    evaluation: str | None = None,
+) -> Indicator:
+    """Register a rate in percent: numerator rows ÷ denominator rows; its list is the
+    denominator's (the numerator has its own indicator and link)."""
+
+    def value(user: Any, region: Region, period: Period) -> Any:
+        num = numerator.rows(user, region, period).count()
+        den = denominator.rows(user, region, period).count()
+        return percent(num, den)
+
+    return register(
+        Indicator(
+            code=code,
+            name=name,
+            definition=definition,
+            unit="%",
+            source=source,
+            rows=denominator.rows,
+            value=value,
+            list_url=denominator.list_url,
+            evaluation=evaluation,
+            group=group,
+        )
+    )
+
+
+def in_region_with(**extra: Any) -> Params:
+    """Params: the region's code and fixed filters (``in_region_with(status="open")``)."""
+
+    def params(region: Region, period: Period) -> dict[str, Any]:
+        return {"region": region.code, **extra}
+
+    return params
