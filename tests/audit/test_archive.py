@@ -39,14 +39,6 @@ def old_and_new(db, request):
         record(SecurityEvent.Kind.EXPORT, None, world.yanggu_mz, detail="this week")
 
 
-ORDER_DEPENDENT = pytest.mark.xfail(
-    strict=False,
-    reason="known defect: on PostgreSQL, after some other module on the same xdist worker, the archive "
-    "finds no sealed link before the cut-off (passes alone and after tests/audit); under investigation",
-)
-
-
-@ORDER_DEPENDENT
 def test_archive_writes_a_signed_verifiable_export_and_an_entry_then_removes_the_rows(old_and_new, tmp_path):
     old = list(ChainLink.objects.filter(at__lt=timezone.make_aware(dt.datetime(2026, 3, 1))).order_by("seq"))
     assert old and SecurityEvent.objects.filter(detail__startswith="january").count() == 3
@@ -77,7 +69,6 @@ def test_archive_writes_a_signed_verifiable_export_and_an_entry_then_removes_the
     assert SecurityEvent.objects.filter(detail="this week").exists()
 
 
-@ORDER_DEPENDENT
 def test_a_tampered_archive_fails_verification(old_and_new, tmp_path):
     call_command("archive_audit", "--before", "2026-03-01", "--output", str(tmp_path), stdout=StringIO())
     (folder,) = tmp_path.iterdir()
