@@ -4,6 +4,7 @@ deceased/absent lists) with their preview, apply and discard."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -124,18 +125,34 @@ def claim_for(request: HttpRequest, pk: int, action: str) -> SubsidyClaim:
     return acted_on(request, SubsidyClaim.objects.select_related("programme", "institution"), pk, action)
 
 
+def claim_step(
+    request: HttpRequest,
+    pk: int,
+    action: str,
+    form_class: type,
+    invalid: str,
+    call: Callable[[SubsidyClaim, dict[str, Any]], Any],
+    success: str,
+) -> HttpResponse:
+    """A step POSTed from the claim's page: the claim in scope that the user may ``action``, its
+    form (``post_form``) calling the service with the claim and the cleaned data, back to the claim."""
+    claim = claim_for(request, pk, action)
+    post_form(request, form_class(request.POST), invalid, lambda d: call(claim, d), success)
+    return redirect("funds:claim_detail", pk=pk)
+
+
 @login_required
 @require_POST
 def claim_add_line(request: HttpRequest, pk: int) -> HttpResponse:
-    claim = claim_for(request, pk, "file")
-    post_form(
+    return claim_step(
         request,
-        LineForm(request.POST),
+        pk,
+        "file",
+        LineForm,
         "请完整填写申报明细。",
-        lambda d: services.claim_add_lines(request.user, claim, [d]),
+        lambda c, d: services.claim_add_lines(request.user, c, [d]),
         "已添加一条明细。",
     )
-    return redirect("funds:claim_detail", pk=pk)
 
 
 @login_required
@@ -151,47 +168,47 @@ def claim_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def claim_review(request: HttpRequest, pk: int) -> HttpResponse:
-    claim = claim_for(request, pk, "review")
-    post_form(
+    return claim_step(
         request,
-        ReviewForm(request.POST),
+        pk,
+        "review",
+        ReviewForm,
         "请选择审核意见。",
-        lambda d: services.claim_review(request.user, claim, decision=d["decision"], note=d["note"]),
+        lambda c, d: services.claim_review(request.user, c, decision=d["decision"], note=d["note"]),
         "审核意见已登记。",
     )
-    return redirect("funds:claim_detail", pk=pk)
 
 
 @login_required
 @require_POST
 def claim_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    claim = claim_for(request, pk, "approve")
-    post_form(
+    return claim_step(
         request,
-        ApproveForm(request.POST),
+        pk,
+        "approve",
+        ApproveForm,
         "请选择审批意见。",
-        lambda d: services.claim_approve(
-            request.user, claim, decision=d["decision"], amount=d["amount"], note=d["note"]
+        lambda c, d: services.claim_approve(
+            request.user, c, decision=d["decision"], amount=d["amount"], note=d["note"]
         ),
         "审批意见已登记。",
     )
-    return redirect("funds:claim_detail", pk=pk)
 
 
 @login_required
 @require_POST
 def claim_pay(request: HttpRequest, pk: int) -> HttpResponse:
-    claim = claim_for(request, pk, "pay")
-    post_form(
+    return claim_step(
         request,
-        PayForm(request.POST),
+        pk,
+        "pay",
+        PayForm,
         "请填写拨付日期和凭证号。",
-        lambda d: services.claim_pay(
-            request.user, claim, paid_on=d["paid_on"], reference=d["reference"], amount=d["amount"]
+        lambda c, d: services.claim_pay(
+            request.user, c, paid_on=d["paid_on"], reference=d["reference"], amount=d["amount"]
         ),
         "已登记拨付。",
     )
-    return redirect("funds:claim_detail", pk=pk)
 
 
 @login_required

@@ -20,7 +20,7 @@ from supervision.core.web import Column, ScopedListView
 from supervision.files import store
 from supervision.reports.formats import date_cn, shown
 from supervision.reports.forms import ReturnForm
-from supervision.reports.submission import STEP_LABELS
+from supervision.reports.step_views import submission_step
 from supervision.reports.webutils import error_text, own_units, require_civil_post
 
 from . import services
@@ -38,7 +38,6 @@ EXPORT_COLUMNS: list[Column] = [
     ("状态", "get_state_display"),
     ("退回理由", "return_reason"),
 ]
-STEPS = {"edit": "fill", "refresh": "fill", "submit": "submit", "approve": "review", "return": "review"}
 
 
 class EvaluationListView(ScopedListView):
@@ -189,28 +188,15 @@ def evaluation_excel(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def evaluation_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
-    if step not in STEPS:
-        raise Http404("未找到")
-    evaluation = _evaluation(request, pk)
-    policy.require(request.user, evaluation, STEPS[step])
-    user = request.user
-    try:
-        if step == "edit":
-            form = PreparerForm(request.POST)
-            if not form.is_valid():
-                messages.error(request, "请填写联系人。")
-                return redirect(evaluation)
-            services.evaluation_update(evaluation, actor=user, preparer=form.cleaned_data["preparer"])
-        elif step == "refresh":
-            services.evaluation_refresh(evaluation, actor=user)
-        elif step == "submit":
-            services.evaluation_submit(evaluation, actor=user)
-        elif step == "approve":
-            services.evaluation_approve(evaluation, actor=user)
-        else:
-            services.evaluation_return(evaluation, actor=user, reason=request.POST.get("reason", ""))
-    except ValidationError as exc:
-        messages.error(request, error_text(exc))
-        return redirect(evaluation)
-    messages.success(request, "已保存。" if step == "edit" else f"已{STEP_LABELS[step]}。")
-    return redirect(evaluation)
+    return submission_step(
+        request,
+        step,
+        lambda: _evaluation(request, pk),
+        edit_form=PreparerForm,
+        edit_invalid="请填写联系人。",
+        edit=lambda obj, user, d: services.evaluation_update(obj, actor=user, preparer=d["preparer"]),
+        refresh=services.evaluation_refresh,
+        submit=services.evaluation_submit,
+        approve=services.evaluation_approve,
+        return_=services.evaluation_return,
+    )

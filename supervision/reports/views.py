@@ -24,6 +24,7 @@ from .filters import ReportFilter
 from .formats import FORMATS, date_cn, shown
 from .forms import ReportEditForm, ReportNewForm, ReturnForm
 from .models import Report
+from .step_views import submission_step
 from .submission import STEP_LABELS
 from .webutils import error_text, own_units, require_civil_post
 
@@ -38,7 +39,6 @@ EXPORT_COLUMNS: list[Column] = [
 ]
 
 # Page step -> the policy action it needs.
-STEPS = {"edit": "fill", "refresh": "fill", "submit": "submit", "approve": "review", "return": "review"}
 
 
 class ReportListView(ScopedListView):
@@ -150,31 +150,18 @@ def report_excel(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def report_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
-    if step not in STEPS:
-        raise Http404("未找到")
-    report = _report(request, pk)
-    policy.require(request.user, report, STEPS[step])
-    user = request.user
-    try:
-        if step == "edit":
-            form = ReportEditForm(request.POST)
-            if not form.is_valid():
-                messages.error(request, "请填写制表人（联系人）。")
-                return redirect(report)
-            services.report_update(report, actor=user, **form.cleaned_data)
-        elif step == "refresh":
-            services.report_refresh(report, actor=user)
-        elif step == "submit":
-            services.report_submit(report, actor=user)
-        elif step == "approve":
-            services.report_approve(report, actor=user)
-        else:
-            services.report_return(report, actor=user, reason=request.POST.get("reason", ""))
-    except ValidationError as exc:
-        messages.error(request, error_text(exc))
-        return redirect(report)
-    messages.success(request, f"已{STEP_LABELS.get(step, '保存') if step != 'edit' else '保存'}。")
-    return redirect(report)
+    return submission_step(
+        request,
+        step,
+        lambda: _report(request, pk),
+        edit_form=ReportEditForm,
+        edit_invalid="请填写制表人（联系人）。",
+        edit=lambda obj, user, d: services.report_update(obj, actor=user, **d),
+        refresh=services.report_refresh,
+        submit=services.report_submit,
+        approve=services.report_approve,
+        return_=services.report_return,
+    )
 
 
 @login_required
