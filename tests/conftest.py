@@ -25,6 +25,7 @@ from tests.factories import (
     RemitFactory,
     UserFactory,
 )
+from tests.scenes import pytest_fixture_setup, pytest_runtest_teardown, scene  # noqa: F401 (hooks)
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -145,6 +146,20 @@ def eager_tasks_unless_real_worker(request):
 
 
 @pytest.fixture(autouse=True)
+def _no_audit_links_pending_from_earlier_tests():
+    """Audit rows written inside a test's transaction wait for a commit that never comes (see
+    ``supervision.audit.chain.append``); the rows are rolled back with the test, and what the
+    connection still holds for them must not reach the next test's ``seal_pending``."""
+    from django.db import connections
+
+    from supervision.audit.chain import PENDING_ATTR
+
+    for conn in connections.all(initialized_only=True):
+        getattr(conn, PENDING_ATTR, {}).clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _isolated_cache(settings):
     """Public page caches and throttle counters must not leak from one test into the next, nor
     between xdist workers sharing one Redis: each test gets a fresh in-process cache."""
@@ -233,8 +248,9 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture
-def world(db) -> World:
+@scene
+def world() -> World:
+    """The region tree, departments and personas above, built once per test module (a scene)."""
     shandong = RegionFactory(code="370000000000", name="山东省", level=1)
     liaocheng = RegionFactory(code="371500000000", name="聊城市", level=2, parent=shandong)
     yanggu = RegionFactory(code="371521000000", name="阳谷县", level=3, parent=liaocheng)

@@ -114,17 +114,10 @@ def _pending_for(conn: Any) -> dict[tuple[str, int], _Pending]:
     return pending
 
 
-def _inside_test_transaction(conn: Any) -> bool:
-    """A test case's outer transaction never commits (it is rolled back after the test), so its
-    on-commit hooks never run: there, a link is made at once, as nothing else writes meanwhile.
-    (Django marks that block ``_from_testcase``, as its own ``durable`` check reads it.)"""
-    blocks = getattr(conn, "atomic_blocks", None) or []
-    return bool(blocks) and bool(getattr(blocks[0], "_from_testcase", False))
-
-
 def append(instance: models.Model, *, action: str, object_text: str, context: dict[str, Any]) -> None:
     """Chain ``instance`` (a row just inserted into an audit table) once its transaction has
-    committed — at once when there is no transaction."""
+    committed — at once when there is no transaction. (A test's transaction never commits: a
+    test that reads the chain calls ``seal_pending`` where the commit would be.)"""
     table = table_for(type(instance))
     if table is None:
         raise ValueError(f"{type(instance).__name__} is not an audit table")
@@ -140,7 +133,7 @@ def append(instance: models.Model, *, action: str, object_text: str, context: di
     )
     # keyed by row: an id reused after a rolled-back insert (SQLite) holds the newer entry
     _pending_for(conn)[(table, item.row_id)] = item
-    if not conn.in_atomic_block or _inside_test_transaction(conn):
+    if not conn.in_atomic_block:
         seal_pending(using)
     else:
         # one hook per row, so that a savepoint rolled back drops its own hooks and no other's;

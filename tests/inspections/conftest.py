@@ -11,6 +11,7 @@ from institutions.models import Institution
 from tests.factories import DomainFactory, RemitFactory
 from tests.inspections.factories import InspectorFactory, PlanFactory
 from tests.institutions.factories import InstitutionFactory, credit_code
+from tests.scenes import scene
 
 
 @dataclass
@@ -30,7 +31,7 @@ def private_root(settings, tmp_path):
     return settings.PRIVATE_STORAGE_ROOT
 
 
-@pytest.fixture
+@scene
 def field(world) -> Field:
     operations = DomainFactory(code="operations")
     RemitFactory(department=world.mz, domain=operations, role="lead")

@@ -48,6 +48,7 @@ from supervision.core.models import Role
 from tests.factories import AssignmentFactory, RegionFactory, UserFactory
 from tests.inspections.factories import close_complete, complete_record
 from tests.institutions.factories import InstitutionFactory, credit_code
+from tests.scenes import scene
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +64,7 @@ def jpeg() -> bytes:
     return buf.getvalue()
 
 
-@pytest.fixture
+@scene
 def cast(world, field) -> SimpleNamespace:
     """The personas of the write policy and a civil-affairs inspection in 阿城镇."""
     acheng = RegionFactory(code="371521101000", name="阿城镇", level=4, parent=world.yanggu)
