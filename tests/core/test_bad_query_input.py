@@ -11,12 +11,10 @@ With ``DATABASE_URL`` pointing at PostgreSQL this also proves that no NUL byte r
 from __future__ import annotations
 
 import re
-from io import StringIO
 from typing import Any
 
 import django_filters
 import pytest
-from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.test import APIClient
@@ -106,7 +104,7 @@ def judge(url: str, query: dict[str, str], response: Any, failures: list[str]) -
 
 @pytest.fixture
 def demo(demo_module, db):
-    call_command("seed_demo", stdout=StringIO())
+    """The demo, seeded once for the module (``demo_module``); each test rolls back its writes."""
 
 
 def staff_lists() -> list[tuple[str, Any]]:

@@ -21,14 +21,12 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from io import StringIO
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import django_filters
 import pytest
 from django import forms
-from django.core.management import call_command
 from django.db import models
 from django.http import QueryDict
 from django.utils import timezone
@@ -523,7 +521,7 @@ def round_trip(case: Case) -> list[str]:
 
 @pytest.fixture
 def demo(demo_module, db):
-    call_command("seed_demo", stdout=StringIO())
+    """The demo, seeded once for the module (``demo_module``); each test rolls back its writes."""
 
 
 def test_every_form_saved_unchanged_keeps_its_values(demo):

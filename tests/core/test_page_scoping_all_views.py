@@ -5,11 +5,10 @@ outside the persona's scope."""
 
 from __future__ import annotations
 
-from io import BytesIO, StringIO
+from io import BytesIO
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver
 from openpyxl import load_workbook
 
@@ -40,7 +39,7 @@ def plain(route: str) -> bool:
 
 @pytest.fixture
 def demo(demo_module, db):
-    call_command("seed_demo", stdout=StringIO())
+    """The demo, seeded once for the module (``demo_module``); each test rolls back its writes."""
 
 
 def test_list_pages_and_exports_are_scoped(demo, client):

@@ -25,11 +25,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
-from io import StringIO
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -969,7 +967,7 @@ def _refused(persona: str, response: Any, api: bool) -> bool:
 
 @pytest.fixture
 def demo(demo_module, db):
-    call_command("seed_demo", stdout=StringIO())
+    """The demo, seeded once for the module (``demo_module``); each test rolls back its writes."""
 
 
 @pytest.mark.parametrize("persona", list(PERSONAS))

@@ -17,6 +17,7 @@ from supervision.core.models import Role
 from tests.core.write_personas import personas
 from tests.factories import AssignmentFactory, RegionFactory, UserFactory
 from tests.institutions.factories import InstitutionFactory
+from tests.scenes import scene
 
 pytestmark = pytest.mark.django_db
 
@@ -26,12 +27,12 @@ ALL = ["lead", "leader", "admin", "auditor", "liaison", "xf", "sj", "township", 
 ACTORS = [*ALL, "system", "none", "anonymous"]
 
 
-@pytest.fixture
+@scene
 def who(world):
     return personas(world)
 
 
-@pytest.fixture
+@scene
 def home(world):
     return InstitutionFactory(name="阳谷县福寿养老院", region=world.yanggu_town)
 

@@ -8,11 +8,9 @@ that grows an inline script fails here whichever app it belongs to."""
 from __future__ import annotations
 
 from html.parser import HTMLParser
-from io import StringIO
 from urllib.parse import urlsplit
 
 import pytest
-from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver
 
 pytestmark = pytest.mark.django_db
@@ -98,7 +96,7 @@ def check_page(client, url: str, seen: dict[str, list[str]]) -> list[str]:
 
 @pytest.fixture
 def demo(demo_module, db):
-    call_command("seed_demo", stdout=StringIO())
+    """The demo, seeded once for the module (``demo_module``); each test rolls back its writes."""
 
 
 def crawl(client, start: list[str], limit: int) -> tuple[int, dict[str, list[str]]]:

@@ -4,10 +4,8 @@ results, rectification outcomes, penalties and list status — and nothing unpub
 from __future__ import annotations
 
 import datetime as dt
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from credit.public import public_entries
@@ -22,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def demo(demo_module, db):
-    call_command("seed_demo", stdout=StringIO())
+    """The demo, seeded once for the module (``demo_module``); each test rolls back its writes."""
 
 
 def page(client, inst: Institution) -> str:

@@ -30,6 +30,7 @@ from supervision.core import policy
 from supervision.core.models import Domain, Role
 from supervision.deadlines.services import deadline_waive, open_deadlines_for
 from tests.factories import AssignmentFactory, RegionFactory, UserFactory
+from tests.scenes import scene
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +39,7 @@ CIVIL = {"lead", "leader", "admin"}
 FIRE = {"xf", "xf_leader"}
 
 
-@pytest.fixture
+@scene
 def people(world) -> dict[str, Any]:
     def post(username: str, dept: Any, region: Any, role: str) -> Any:
         user = UserFactory(username=username, display_name=username)

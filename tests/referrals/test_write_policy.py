@@ -18,13 +18,14 @@ from supervision.deadlines.services import open_deadlines_for
 from supervision.referrals import services
 from supervision.referrals.models import Referral, ReferralEvent, ReferralState
 from tests.core.write_personas import personas
+from tests.scenes import scene
 
 pytestmark = pytest.mark.django_db
 S = ReferralState
 SENT_ON = dt.date(2026, 9, 28)
 
 
-@pytest.fixture
+@scene
 def who(world):
     return personas(world)
 

@@ -8,11 +8,9 @@ them (so each detail page is read on a real object), at most ``PER_ROUTE`` pages
 from __future__ import annotations
 
 import warnings
-from io import StringIO
 from urllib.parse import urlsplit
 
 import pytest
-from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.exceptions import Resolver404
 
@@ -56,7 +54,7 @@ def wanted(url: str) -> bool:
 
 @pytest.fixture
 def demo(demo_module, db):
-    call_command("seed_demo", stdout=StringIO())
+    """The demo, seeded once for the module (``demo_module``); each test rolls back its writes."""
 
 
 def crawl(client) -> tuple[dict[str, list[str]], int]:
