@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django import forms
 
+from supervision.core.widgets import IsoDateInput
+
 from .models import Completion
 
 IN = {"class": "form-control"}
@@ -13,6 +15,18 @@ class EvaluationNewForm(forms.Form):
     )
     preparer = forms.CharField(
         label="联系人", max_length=50, required=False, widget=forms.TextInput(attrs=IN)
+    )
+    scope = forms.ChoiceField(
+        label="填报方式",
+        choices=[("own", "本单位填报"), ("call", "通知下级各单位填报")],
+        initial="own",
+        widget=forms.RadioSelect,
+    )
+    due = forms.DateField(
+        label="报送截止日期",
+        required=False,
+        help_text="通知下级填报时适用：按评估通知载明的日期；不填则按时限规则计算。",
+        widget=IsoDateInput(attrs=IN),
     )
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from supervision import indicators
 from supervision.core import policy
 from supervision.core.audit import create_audited, save_audited
-from supervision.core.models import Region
+from supervision.core.models import Region, RegionLevel
 from supervision.files import store
 from supervision.indicators import Period
 from supervision.reports import workflow
@@ -59,20 +59,63 @@ def evaluation_create(
     """The unit starts its form for ``year``: the 50 rows, the computed ones filled in, and the
     report-by clock (004 四(四); ``due`` pins the date a notice states)."""
     with transaction.atomic():
-        draft = Evaluation(region=region, year=year, campaign=campaign)
-        policy.require(actor, draft, "fill")
-        existing = Evaluation.objects.filter(region=region, year=year, campaign=campaign).first()
-        if existing is not None:
-            return existing
-        draft.preparer = preparer
-        draft.created_by = policy.as_user(actor)
-        evaluation = create_audited(draft, actor, "create")
-        EvaluationEntry.objects.bulk_create(
-            EvaluationEntry(evaluation=evaluation, number=row["number"]) for row in INDICATORS
-        )
-        _fill_computed(evaluation, actor)
-        workflow.open_clock(evaluation, RULE, start or timezone.localdate(), due=due)
-        return evaluation
+        policy.require(actor, Evaluation(region=region, year=year, campaign=campaign), "fill")
+        return _create(actor, region, year, preparer, campaign, start, due)
+
+
+def _create(
+    actor: Any,
+    region: Region,
+    year: int,
+    preparer: str,
+    campaign: Any,
+    start: dt.date | None,
+    due: dt.date | None,
+) -> Evaluation:
+    existing = Evaluation.objects.filter(region=region, year=year, campaign=campaign).first()
+    if existing is not None:
+        return existing
+    draft = Evaluation(region=region, year=year, campaign=campaign, preparer=preparer)
+    draft.created_by = policy.as_user(actor)
+    evaluation = create_audited(draft, actor, "create")
+    EvaluationEntry.objects.bulk_create(
+        EvaluationEntry(evaluation=evaluation, number=row["number"]) for row in INDICATORS
+    )
+    _fill_computed(evaluation, actor)
+    workflow.open_clock(evaluation, RULE, start or timezone.localdate(), due=due)
+    return evaluation
+
+
+def evaluation_call(
+    actor: Any,
+    *,
+    region: Region,
+    year: int,
+    campaign: Any = None,
+    due: dt.date | None = None,
+) -> list[Evaluation]:
+    """The level above asks every unit directly below it for its form in one step (004 四(四):
+    township → county → city): a form for each, its computed rows filled in as the level above
+    sees them (the unit refreshes with its own view), and the report-by clock that reminds
+    them, due on the date the notice states (``due``) or by the rule."""
+    units = list(Region.objects.filter(parent=region).order_by("code"))
+    if region.level >= RegionLevel.TOWNSHIP or not units:
+        raise ValidationError("本辖区没有下级填报单位。")
+    today = timezone.localdate()
+    if due is not None and due < today:
+        raise ValidationError(f"报送截止日期 {due:%Y年%m月%d日} 已过，请重新选择。")
+    with transaction.atomic():
+        made = []
+        for unit in units:
+            policy.require(actor, Evaluation(region=unit, year=year, campaign=campaign), "review")
+            made.append(_create(actor, unit, year, "", campaign, today, due))
+        return made
+
+
+def missing_units(user: Any, region: Region, year: int) -> Any:
+    """The units directly below ``region`` whose form of ``year`` has not been received."""
+    forms = Evaluation.objects.visible_to(user).filter(year=year, campaign__isnull=True)
+    return workflow.missing_units(forms, region)
 
 
 def _fill_computed(evaluation: Evaluation, actor: Any) -> None:

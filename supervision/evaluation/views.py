@@ -11,9 +11,11 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from supervision.core import policy
+from supervision.core.models import RegionLevel
 from supervision.core.present import cite
 from supervision.core.scoping import get_visible_or_404
 from supervision.core.web import Column, ScopedListView
@@ -54,7 +56,13 @@ class EvaluationListView(ScopedListView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
-        ctx["can_create"] = bool(own_units(self.request.user))
+        units = own_units(self.request.user)
+        ctx["can_create"] = bool(units)
+        # The level above sees which units below have not sent the year's form (a year chosen).
+        year = self.request.GET.get("year", "")
+        if units and units[0].level < RegionLevel.TOWNSHIP and year.isdigit():
+            ctx["missing_year"] = int(year)
+            ctx["missing"] = list(services.missing_units(self.request.user, units[0], int(year)))
         return ctx
 
 
@@ -65,12 +73,14 @@ def evaluation_new(request: HttpRequest) -> HttpResponse:
     units = own_units(request.user)
     form = EvaluationNewForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and units:
+        unit, data = units[0], form.cleaned_data
         try:
+            if data["scope"] == "call":
+                made = services.evaluation_call(request.user, region=unit, year=data["year"], due=data["due"])
+                messages.success(request, f"已通知下级 {len(made)} 个单位填报效能评估表，并开启报送时限。")
+                return redirect(f"{reverse('evaluation:list')}?year={data['year']}&region={unit.code}")
             evaluation = services.evaluation_create(
-                request.user,
-                region=units[0],
-                year=form.cleaned_data["year"],
-                preparer=form.cleaned_data["preparer"],
+                request.user, region=unit, year=data["year"], preparer=data["preparer"]
             )
             return redirect(evaluation)
         except ValidationError as exc:

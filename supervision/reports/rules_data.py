@@ -32,6 +32,23 @@ REPORT_RULES: list[dict[str, Any]] = [
     )
 ]
 
+# A submission returned for correction is owed again: the clock the return opens (reports and
+# the evaluation alike), met when the unit submits the corrected one.
+RESUBMIT_RULES: list[dict[str, Any]] = [
+    {
+        "code": "submission.resubmit",
+        "name": "退回修改后重新报送",
+        "unit": WD,
+        "length": 3,
+        "start_event": "上级退回修改之日",
+        "level": 4,
+        "source_document": HOUSE,
+        "source_article": "",
+        "source_quote": "",
+        "note": "平台默认时限：统计报表和效能评估表被上级退回后，填报单位修改并重新报送。",
+    }
+]
+
 EVALUATION_RULES: list[dict[str, Any]] = [
     {
         "code": "evaluation.submit",

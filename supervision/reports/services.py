@@ -21,7 +21,6 @@ from supervision.indicators import Period
 from . import workflow
 from .formats import FORMATS, ReportFormat
 from .models import Report
-from .submission import RECEIVED_STATES
 
 
 def json_value(value: Any) -> Any:
@@ -155,7 +154,5 @@ def report_return(report: Report, *, actor: Any, reason: str) -> Report:
 
 def missing_units(user: Any, region: Region, format: str, period_key: str) -> QuerySet[Region]:
     """The units directly below ``region`` whose report of the period has not been received."""
-    received = Report.objects.visible_to(user).filter(
-        format=format, period_key=period_key, state__in=RECEIVED_STATES
-    )
-    return Region.objects.filter(parent=region).exclude(pk__in=received.values("region_id")).order_by("code")
+    reports = Report.objects.visible_to(user).filter(format=format, period_key=period_key)
+    return workflow.missing_units(reports, region)

@@ -1,5 +1,5 @@
 """The one service of the submission workflow (``submission.py``), shared by the statistical
-reports and the 004 evaluation: submit, approve, return, and the report-by clock.
+reports and the 004 evaluation: submit, approve, return, the report-by clock and the clock a return opens.
 
 Each step is one call of the transition helper (lock, no-op guard, allowed table, policy, audit
 row, a step event). The report-by clock is a ``Deadline`` of the deadline engine on the
@@ -20,10 +20,12 @@ from supervision.core import policy
 from supervision.core.models import Department
 from supervision.core.transitions import transition
 
-from .submission import TRANSITIONS, Submission, SubmissionState
+from .submission import RECEIVED_STATES, TRANSITIONS, Submission, SubmissionState
 
 T = TypeVar("T", bound=Submission)
 S = SubmissionState
+# The clock a return for correction opens on the submission, met by the corrected submission.
+RESUBMIT_RULE = "submission.resubmit"
 
 
 def _event(actor: Any, step: str, note: str = "") -> Callable[[Any, str, str], Any]:
@@ -86,8 +88,10 @@ def submission_submit(
             },
             event=_event(actor, "submit"),
         )
-        if changed and rule_code:
-            deadline_meet(locked, rule_code, by=locked)
+        if changed:
+            for code in (rule_code, RESUBMIT_RULE):
+                if code:
+                    deadline_meet(locked, code, by=locked)
         return locked
 
 
@@ -108,13 +112,14 @@ def submission_approve(obj: T, *, actor: Any, note: str = "") -> T:
 
 
 def submission_return(obj: T, *, actor: Any, reason: str) -> T:
-    """The level above returns the submission for correction, with the reason (required)."""
+    """The level above returns the submission for correction, with the reason (required); the
+    unit owes it again, on the resubmission clock (``RESUBMIT_RULE``) that opens today."""
     reason = (reason or "").strip()
     with transaction.atomic():
         policy.require(actor, obj, "review")
         if not reason:
             raise ValidationError("退回修改须写明理由。")
-        locked, _changed = transition(
+        locked, changed = transition(
             obj,
             S.RETURNED,
             step="return",
@@ -128,4 +133,15 @@ def submission_return(obj: T, *, actor: Any, reason: str) -> T:
             },
             event=_event(actor, "return", reason),
         )
+        if changed:
+            open_clock(locked, RESUBMIT_RULE, timezone.localdate())
         return locked
+
+
+def missing_units(queryset: Any, region: Any) -> Any:
+    """The units directly below ``region`` with nothing received in ``queryset`` (submissions of
+    one kind and period, already scoped to the reader)."""
+    from supervision.core.models import Region
+
+    received = queryset.filter(state__in=RECEIVED_STATES)
+    return Region.objects.filter(parent=region).exclude(pk__in=received.values("region_id")).order_by("code")
