@@ -102,7 +102,7 @@ def test_a_result_is_public_on_its_last_day_and_gone_the_next(field, world, clie
 
     # staff still see it, with its expiry
     staff = client_for(world.yanggu_mz)
-    with mock.patch("inspections.views.timezone.localdate", return_value=LAST + dt.timedelta(days=1)):
+    with mock.patch("django.utils.timezone.localdate", return_value=LAST + dt.timedelta(days=1)):
         page = staff.get(f"/inspections/{inspection.pk}/").content.decode()
     assert "2027-03-01" in page and "公示期满，已撤下" in page
     assert staff.get(f"/api/v1/inspections/{inspection.pk}/").json()["published_until"] == "2027-03-01"

@@ -117,9 +117,7 @@ def test_a_penalty_leaves_every_public_page_the_day_after_its_period(world, site
     assert "阳民罚决字〔2026〕3号" not in body
     # staff still see it, with its expiry
     staff = client_for(world.yanggu_mz)
-    with mock.patch(
-        "inspections.rectification.views.timezone.localdate", return_value=last + dt.timedelta(1)
-    ):
+    with mock.patch("django.utils.timezone.localdate", return_value=last + dt.timedelta(1)):
         listing = staff.get("/inspections/rectification/penalties/").content.decode()
         detail = staff.get(f"/inspections/rectification/penalties/{penalty.pk}/").content.decode()
     assert "阳民罚决字〔2026〕3号" in listing and "2027-01-19" in listing and "公示期满" in listing
@@ -141,9 +139,7 @@ def test_a_rectification_result_leaves_every_public_page_the_day_after_its_perio
         body = everything_public(client, site.home.credit_code)
     assert notice.number not in body
     staff = client_for(world.yanggu_mz)
-    with mock.patch(
-        "inspections.rectification.views.timezone.localdate", return_value=last + dt.timedelta(1)
-    ):
+    with mock.patch("django.utils.timezone.localdate", return_value=last + dt.timedelta(1)):
         detail = staff.get(f"/inspections/rectification/notices/{notice.pk}/").content.decode()
     assert notice.number in detail and f"{last:%Y-%m-%d}" in detail and "公示期满，已撤下" in detail
 
