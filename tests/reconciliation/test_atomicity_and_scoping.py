@@ -48,7 +48,7 @@ def test_failure_mid_apply_writes_nothing(
     def boom(run):
         raise RuntimeError("simulated failure while creating work items")
 
-    monkeypatch.setattr(services, "_create_work_items", boom)
+    monkeypatch.setattr(services.phase2, "_create_work_items", boom)
     run = upload(world.yanggu_mz, small_file(tmp_path), market_source)
     with pytest.raises(RuntimeError):
         start(run, world.yanggu_mz, None, django_capture_on_commit_callbacks)

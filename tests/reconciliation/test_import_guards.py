@@ -71,7 +71,7 @@ def no_reader(monkeypatch):
 
     monkeypatch.setattr(openpyxl, "load_workbook", refuse)
     monkeypatch.setattr(parsers, "open_table", refuse)
-    monkeypatch.setattr(services, "read_headers", refuse)
+    monkeypatch.setattr(services.runs, "read_headers", refuse)
 
 
 @pytest.mark.django_db
@@ -171,7 +171,7 @@ def paused_staging(monkeypatch, settings):
     """Background work on a real thread (the embedded default), staging 2 rows a chunk and
     pausing after the first chunk until the test releases it."""
     settings.BACKGROUND_TASKS_INLINE = False
-    monkeypatch.setattr(services, "CHUNK", 2)
+    monkeypatch.setattr(services.phase1, "CHUNK", 2)
     reached, release = threading.Event(), threading.Event()
     build_row = services.Stager.build_row
 

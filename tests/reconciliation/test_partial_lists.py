@@ -21,6 +21,7 @@ from institutions.reconciliation import services
 from institutions.reconciliation.models import (
     Classification,
     ReconciliationRow,
+    ReconciliationRun,
     RunStatus,
     WorkAction,
     WorkItem,
@@ -348,7 +349,7 @@ def test_coverage_is_a_required_choice_on_the_form_and_the_api(world, filed, tmp
             format="multipart",
         )
     assert r.status_code == 400 and r.json()["coverage"] == ["请选择名单范围：全量或增量。"]
-    assert not services.ReconciliationRun.objects.exists()
+    assert not ReconciliationRun.objects.exists()
 
 
 def test_api_preview_then_confirm(
