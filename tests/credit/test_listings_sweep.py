@@ -92,7 +92,7 @@ def test_a_sweep_running_meanwhile_acts_on_nothing_the_first_claimed(world, home
     entries = [_listed(world, home), _listed(world, other_home)]
     second: dict[str, int] = {}
     errors: list[BaseException] = []
-    original = procedure.grade_recompute
+    original = procedure.sweep.grade_recompute
     started = threading.Event()
 
     def other_sweep() -> None:
@@ -111,7 +111,8 @@ def test_a_sweep_running_meanwhile_acts_on_nothing_the_first_claimed(world, home
             other.join(20)
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(procedure, "grade_recompute", recompute_then_let_another_sweep_run)
+    for part in (procedure.proposals, procedure.removal, procedure.sweep):  # each calls it
+        monkeypatch.setattr(part, "grade_recompute", recompute_then_let_another_sweep_run)
     first = services.listings_sweep(TERM_OVER)
     assert not errors, errors
     assert started.is_set() and second["expired"] == 0 and first["expired"] == 2
