@@ -7,12 +7,12 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Exists, OuterRef, QuerySet
 
-from institutions.evaluation_indicators import care_homes, share
+from institutions.evaluation_indicators import care_home_rows, care_homes
 from institutions.models import Institution
 from supervision.core.models import Region
-from supervision.indicators import Indicator, Period, in_region, register
+from supervision.indicators import Derived, Indicator, Measure, Period, in_region, register, share_of
 
 from .models import (
     Finding,
@@ -125,14 +125,27 @@ _reg(
 # --- 3.5: every institution inspected on site at least once a year --------------------------------
 
 
+def _inspected(user: Any, period: Period) -> Exists:
+    """The outer institution has a done inspection in the period that the user may see (a
+    correlated EXISTS: as a count's FILTER it probes the inspection index per institution
+    instead of hashing every inspection of the period). The inspection lies in the region of
+    its institution (its scope path), so the outer institution's region decides: the rows of
+    ``_done`` for that institution."""
+    done = Inspection.objects.visible_to(user).filter(
+        institution=OuterRef("pk"),
+        status__in=DONE,
+        inspected_on__gte=period.start,
+        inspected_on__lte=period.end,
+    )
+    return Exists(done)
+
+
 def _covered(user: Any, region: Region, period: Period) -> QuerySet[Institution]:
-    inspected = _done(user, region, period).values("institution_id")
-    return care_homes(user, region).filter(pk__in=inspected)
+    return care_homes(user, region).filter(_inspected(user, period))
 
 
 def _uncovered(user: Any, region: Region, period: Period) -> QuerySet[Institution]:
-    inspected = _done(user, region, period).values("institution_id")
-    return care_homes(user, region).exclude(pk__in=inspected)
+    return care_homes(user, region).exclude(_inspected(user, period))
 
 
 _reg(
@@ -161,7 +174,7 @@ _reg(
     f"{S004} 3.5；000；004（六）",
     _covered,
     evaluation="3.5",
-    value=lambda user, region, period: share(care_homes(user, region), _covered(user, region, period)),
+    value=share_of(care_home_rows, _covered),
 )
 
 
@@ -222,9 +235,7 @@ _reg(
     f"{S004} 4.1",
     _remedied,
     evaluation="4.1",
-    value=lambda user, region, period: share(
-        _findings(user, region, period), _remedied(user, region, period)
-    ),
+    value=share_of(_findings, _remedied),
 )
 
 
@@ -237,8 +248,11 @@ def _penalties(user: Any, region: Region, period: Period) -> QuerySet[Penalty]:
     )
 
 
-def _fines(user: Any, region: Region, period: Period) -> Decimal:
-    return _penalties(user, region, period).aggregate(n=Sum("fine_amount"))["n"] or Decimal("0")
+def _amount(total: Decimal | None) -> Decimal:
+    return total or Decimal("0")
+
+
+_fines = Derived(_amount, Measure(_penalties, "fine_amount"))
 
 
 _reg(

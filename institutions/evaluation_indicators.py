@@ -7,11 +7,11 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from supervision.core.models import Region
 from supervision.deadlines.models import Deadline, DeadlineState
-from supervision.indicators import Indicator, Period, in_region, percent, register
+from supervision.indicators import Derived, Indicator, Measure, Period, in_region, register, share_of
 
 from .models import (
     FireAcceptance,
@@ -51,10 +51,12 @@ def _filed(user: Any, region: Region) -> QuerySet[Institution]:
     return in_region(Institution.objects.visible_to(user), region).filter(status=InstitutionStatus.FILED)
 
 
-def share(total: QuerySet, part: QuerySet) -> Decimal | None:
-    """``part`` (a subset of ``total``) in percent of ``total``, in one statement."""
-    counts = total.aggregate(n=Count("pk"), k=Count("pk", filter=Q(pk__in=part.values("pk"))))
-    return percent(counts["k"], counts["n"])
+def care_home_rows(user: Any, region: Region, period: Period) -> QuerySet[Institution]:
+    return care_homes(user, region)
+
+
+def _filed_rows(user: Any, region: Region, period: Period) -> QuerySet[Institution]:
+    return _filed(user, region)
 
 
 # --- 2.5 / 2.6: the 20-working-day on-site checks ------------------------------------------------
@@ -76,11 +78,8 @@ def _met_in_time(rule: str) -> Any:
     return rows
 
 
-def _rate(total_rows: Any, part_rows: Any) -> Any:
-    def value(user: Any, region: Region, period: Period) -> Decimal | None:
-        return share(total_rows(user, region, period), part_rows(user, region, period))
-
-    return value
+def _rate(total_rows: Any, part_rows: Any) -> Derived:
+    return share_of(total_rows, part_rows)
 
 
 for number, rule, rule_name, what in (
@@ -122,8 +121,10 @@ for number, rule, rule_name, what in (
 
 
 def _rated(user: Any, region: Region, period: Period) -> QuerySet[Institution]:
-    valid = GradeRating.objects.filter(rated_on__lte=period.end, valid_until__gte=period.end)
-    return care_homes(user, region).filter(pk__in=valid.values("institution_id"))
+    valid = GradeRating.objects.filter(
+        institution=OuterRef("pk"), rated_on__lte=period.end, valid_until__gte=period.end
+    )
+    return care_homes(user, region).filter(Exists(valid))
 
 
 _evaluation(
@@ -132,7 +133,7 @@ _evaluation(
     definition="辖区内在营的养老机构（已备案、登记未备案、未登记），不含居家社区服务机构，按当前状态统计。",
     unit="家",
     source=f"{S004} 3.5、4.5、4.9",
-    rows=lambda user, region, period: care_homes(user, region),
+    rows=care_home_rows,
     evaluation="4.5",
 )
 _evaluation(
@@ -151,7 +152,7 @@ _evaluation(
     unit="%",
     source=f"{S004} 4.5",
     rows=_rated,
-    value=lambda user, region, period: share(care_homes(user, region), _rated(user, region, period)),
+    value=share_of(care_home_rows, _rated),
     evaluation="4.5",
 )
 
@@ -183,9 +184,7 @@ _evaluation(
     unit="%",
     source=f"{S004} 4.9",
     rows=_fire(*_FIRE_DONE),
-    value=lambda user, region, period: share(
-        care_homes(user, region), _fire(*_FIRE_DONE)(user, region, period)
-    ),
+    value=share_of(care_home_rows, _fire(*_FIRE_DONE)),
     evaluation="4.9",
 )
 _evaluation(
@@ -221,7 +220,7 @@ _evaluation(
     definition="已备案的养老服务机构家数：其备案信息、等级和资质信息在本平台公开目录中公开。",
     unit="家",
     source=f"{S004} 4.13",
-    rows=lambda user, region, period: _filed(user, region),
+    rows=_filed_rows,
     evaluation="4.13",
 )
 _evaluation(
@@ -240,7 +239,7 @@ _evaluation(
     unit="%",
     source=f"{S004} 4.14",
     rows=_disclosing,
-    value=lambda user, region, period: share(_filed(user, region), _disclosing(user, region, period)),
+    value=share_of(_filed_rows, _disclosing),
     evaluation="4.14",
 )
 
@@ -268,16 +267,14 @@ def _social_workers(user: Any, region: Region, period: Period) -> QuerySet[Staff
     )
 
 
-def _beds(user: Any, region: Region) -> int:
-    return int(care_homes(user, region).aggregate(n=Sum("beds"))["n"] or 0)
-
-
-def _per_100_beds(user: Any, region: Region, period: Period) -> Decimal | None:
-    beds = _beds(user, region)
+def _per_100(count: int, beds: int | None) -> Decimal | None:
     if not beds:
         return None
-    count = _social_workers(user, region, period).count()
     return (Decimal(count) * 100 / Decimal(beds)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+# social workers ÷ the beds of the care homes × 100
+_per_100_beds = Derived(_per_100, Measure(_social_workers), Measure(care_home_rows, "beds"))
 
 
 _evaluation(
@@ -333,12 +330,12 @@ for key, label, filters in (
     )
 
 
-def _sum(field: str) -> Any:
-    def value(user: Any, region: Region, period: Period) -> int:
-        qs = in_region(Institution.objects.visible_to(user), region).filter(status__in=OPERATING)
-        return int(qs.aggregate(n=Sum(field))["n"] or 0)
+def _whole(total: int | None) -> int:
+    return int(total or 0)
 
-    return value
+
+def _sum(field: str) -> Derived:
+    return Derived(_whole, Measure(_by(status__in=OPERATING), field))
 
 
 for key, label, unit in (("beds", "床位数", "张"), ("residents", "在住老年人数", "人")):

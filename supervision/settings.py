@@ -151,6 +151,14 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif not env_bool("DB_JIT", default=False):
+    # PostgreSQL's JIT compiles any statement whose cost estimate passes jit_above_cost; the
+    # portal's aggregates (the dashboard's, the reports') pass it with correlated subplans
+    # and then spend far longer compiling than running: 1.7 s of 2 s for the province's
+    # dashboard statement, 330 of 420 ms for the hand-written figures (bench/bench_dashboard.py).
+    # Off for the portal's connections (DB_JIT=true turns it back on).
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"]["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [

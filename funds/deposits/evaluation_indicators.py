@@ -7,12 +7,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet, Sum
+from django.db.models import QuerySet
 
-from institutions.evaluation_indicators import share
 from institutions.models import Institution
 from supervision.core.models import Region
-from supervision.indicators import Indicator, Period, in_region, register
+from supervision.indicators import Derived, Indicator, Measure, Period, in_region, register, share_of
 
 from .models import CAPPED_KINDS, AccountStatus, EscrowAccount, FeeEntry
 
@@ -37,11 +36,12 @@ def _escrowed(user: Any, region: Region, period: Period) -> QuerySet[Institution
     return _holders(user, region, period).filter(pk__in=accounts.values("institution_id"))
 
 
-def _sum(field: str) -> Any:
-    def value(user: Any, region: Region, period: Period) -> Decimal:
-        return _held(user, region, period).aggregate(n=Sum(field))["n"] or Decimal("0")
+def _amount(total: Decimal | None) -> Decimal:
+    return total or Decimal("0")
 
-    return value
+
+def _sum(field: str) -> Derived:
+    return Derived(_amount, Measure(_held, field))
 
 
 def _reg(code: str, name: str, definition: str, unit: str, rows: Any, value: Any = None) -> None:
@@ -100,5 +100,5 @@ _reg(
     "已建立监管专户的机构 ÷ 收取押金、保证金的机构 × 100%。",
     "%",
     _escrowed,
-    lambda user, region, period: share(_holders(user, region, period), _escrowed(user, region, period)),
+    share_of(_holders, _escrowed),
 )

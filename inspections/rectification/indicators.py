@@ -6,10 +6,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Sum
-
 from supervision.core.models import Region
-from supervision.indicators import Indicator, Period
+from supervision.indicators import Derived, Indicator, Measure, Period
 from supervision.indicators import register as register_indicator
 from supervision.indicators.lists import counted, in_region_with
 
@@ -88,9 +86,8 @@ def register() -> None:
             lambda region, period, k=kind.value: _decided_in(region, period, kind=k),
         )
 
-    def fines(user: Any, region: Region, period: Period) -> Decimal:
-        rows = total.rows(user, region, period)
-        return rows.aggregate(s=Sum("fine_amount"))["s"] or Decimal("0")
+    def fines(amount: Decimal | None) -> Decimal:
+        return amount or Decimal("0")
 
     register_indicator(
         Indicator(
@@ -100,7 +97,7 @@ def register() -> None:
             unit="元",
             source="004 附件1 4.2",
             rows=total.rows,
-            value=fines,
+            value=Derived(fines, Measure(total.rows, "fine_amount")),
             list_url=total.list_url,
             group=PENALTIES,
         )

@@ -20,6 +20,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import django_filters
@@ -211,11 +214,34 @@ class RegionSubtreeFilter(django_filters.CharFilter):
         value = (value or "").strip()
         if not value:
             return qs
-        region = Region.objects.filter(code=value.ljust(12, "0")).first()
+        region = region_by_code(value.ljust(12, "0"))
         if region is None:
             return qs.none()
         prefix = region.code[: LEVEL_PREFIX[region.level]]
         return qs.filter(**{f"{self.field_name}__code__startswith": prefix})
+
+
+_regions_by_code: ContextVar[dict[str, Region | None] | None] = ContextVar("regions_by_code", default=None)
+
+
+@contextmanager
+def regions_remembered() -> Iterator[None]:
+    """Inside the block each region is read once by ``region_by_code`` (a batch of figures
+    applies a list's region filter to the same few regions hundreds of times)."""
+    token = _regions_by_code.set({})
+    try:
+        yield
+    finally:
+        _regions_by_code.reset(token)
+
+
+def region_by_code(code: str) -> Region | None:
+    memo = _regions_by_code.get()
+    if memo is None:
+        return Region.objects.filter(code=code).first()
+    if code not in memo:
+        memo[code] = Region.objects.filter(code=code).first()
+    return memo[code]
 
 
 class BoundedFilterBackend(DjangoFilterBackend):

@@ -13,39 +13,12 @@ from django.utils import timezone
 
 from supervision.core.models import Region, RegionLevel, Role
 from supervision.indicators import Period
+from supervision.indicators.readers import READER, sees_whole_region
 
 from .figures import compute_payload
 from .models import DashboardSnapshot
 
-
-class _RegionWideReader:
-    """Reads as the lead department over the whole region (``visible_to`` lets it see every
-    row; each indicator narrows to the region by its list's ``region`` filter). Never used to
-    write: the policy refuses anything but a user or ``SYSTEM``."""
-
-    is_authenticated = True
-    is_anonymous = False
-    is_superuser = True
-    is_active = True
-    is_system = False
-    pk = None
-    id = None
-    username = "dashboard-reader"
-
-    def active_assignments(self) -> list[Any]:
-        return []
-
-
-READER = _RegionWideReader()
-
-
-def sees_whole_region(user: Any, region: Region) -> bool:
-    """True when ``user``'s view of ``region`` is the whole region (the snapshot applies)."""
-    if getattr(user, "is_superuser", False):
-        return True
-    return any(
-        a.department.is_lead and region.code.startswith(a.region.prefix) for a in user.active_assignments()
-    )
+__all__ = ["READER", "current_period", "figures_for", "refresh", "refresh_all", "sees_whole_region"]
 
 
 def refresh(region: Region, period: Period) -> DashboardSnapshot:

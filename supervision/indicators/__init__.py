@@ -1,8 +1,10 @@
 """The indicator registry (see ``registry``): ``from supervision import indicators``."""
 
 from .registry import (
+    Derived,
     Indicator,
     IndicatorValue,
+    Measure,
     Period,
     all_indicators,
     compute,
@@ -12,11 +14,14 @@ from .registry import (
     in_registration_order,
     percent,
     register,
+    share_of,
 )
 
 __all__ = [
+    "Derived",
     "Indicator",
     "IndicatorValue",
+    "Measure",
     "Period",
     "all_indicators",
     "compute",
@@ -26,4 +31,5 @@ __all__ = [
     "in_registration_order",
     "percent",
     "register",
+    "share_of",
 ]

@@ -4,7 +4,9 @@ links to are then the same query by construction (tests/dashboard/ checks every 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.db.models import QuerySet
@@ -14,9 +16,31 @@ from django.utils.http import urlencode
 
 from supervision.core.models import Region
 
-from .registry import Indicator, Period, percent, register
+from .registry import Derived, Indicator, Measure, Period, percent, register
 
 Params = Callable[[Region, Period], dict[str, Any]]
+
+_bases: ContextVar[dict[Any, QuerySet] | None] = ContextVar("indicator_bases", default=None)
+
+
+@contextmanager
+def bases_remembered() -> Iterator[None]:
+    """Inside the block each list's base queryset is built once (``batch`` builds hundreds of
+    row sets over a dozen bases; a queryset is never changed by filtering it, only cloned)."""
+    token = _bases.set({})
+    try:
+        yield
+    finally:
+        _bases.reset(token)
+
+
+def _base(base: Callable[[], QuerySet]) -> QuerySet:
+    memo = _bases.get()
+    if memo is None:
+        return base()
+    if base not in memo:
+        memo[base] = base()
+    return memo[base]
 
 
 def filter_rows(filterset_class: Any, queryset: QuerySet, params: dict[str, Any]) -> QuerySet:
@@ -53,7 +77,7 @@ def counted(
     """Register a count: the rows of the staff list ``url_name`` under ``params``."""
 
     def rows(user: Any, region: Region, period: Period) -> QuerySet:
-        return filter_rows(filterset, base().visible_to(user), params(region, period))  # type: ignore[attr-defined]
+        return filter_rows(filterset, _base(base).visible_to(user), params(region, period))  # type: ignore[attr-defined]
 
     def list_url(region: Region, period: Period) -> str:
         return list_link(url_name, params(region, period), *url_args)
@@ -87,11 +111,7 @@ def rate(
     """Register a rate in percent: numerator rows ÷ denominator rows; its list is the
     denominator's (the numerator has its own indicator and link)."""
 
-    def value(user: Any, region: Region, period: Period) -> Any:
-        num = numerator.rows(user, region, period).count()
-        den = denominator.rows(user, region, period).count()
-        return percent(num, den)
-
+    value = Derived(percent, Measure(numerator.rows), Measure(denominator.rows))
     return register(
         Indicator(
             code=code,

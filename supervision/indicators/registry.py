@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
 
 from supervision.core.models import Region
 
@@ -100,6 +100,36 @@ UrlFn = Callable[[Region, Period], str]
 
 
 @dataclass(frozen=True)
+class Measure:
+    """One aggregate over a set of rows: their number, or the sum of ``field`` (None when there
+    are no rows, as the database sums nothing)."""
+
+    rows: RowsFn
+    field: str | None = None
+
+    def of(self, user: Any, region: Region, period: Period) -> Any:
+        qs = self.rows(user, region, period)
+        if self.field is None:
+            return qs.count()
+        return qs.aggregate(total=Sum(self.field))["total"]
+
+
+class Derived:
+    """An indicator's value computed from measures: ``combine(*(measure values))``.
+
+    It is the indicator's ``value`` function and, at the same time, the declaration the batched
+    computation (``batch.compute_many``) reads: the batch measures the same rows in its own
+    statements and applies the same ``combine``, so both paths compute one definition."""
+
+    def __init__(self, combine: Callable[..., Any], *measures: Measure) -> None:
+        self.combine = combine
+        self.measures = measures
+
+    def __call__(self, user: Any, region: Region, period: Period) -> Any:
+        return self.combine(*(m.of(user, region, period) for m in self.measures))
+
+
+@dataclass(frozen=True)
 class Indicator:
     """One figure: what is counted, in what unit, on what authority, and the rows behind it."""
 
@@ -177,6 +207,12 @@ def in_region(qs: QuerySet, region: Region) -> QuerySet:
     """Rows of a scoped model inside ``region``'s subtree, by the model's own Scope.region path."""
     path = qs.model.scope.region  # type: ignore[attr-defined]
     return qs.filter(**{f"{path}__code__startswith": region.prefix})
+
+
+def share_of(total: RowsFn, part: RowsFn) -> Derived:
+    """A rate in percent of two row sets, ``part`` being a subset of ``total`` (its rows
+    narrowed further): count(part) ÷ count(total)."""
+    return Derived(percent, Measure(part), Measure(total))
 
 
 def percent(numerator: int, denominator: int) -> Decimal | None:
